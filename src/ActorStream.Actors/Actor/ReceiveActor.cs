@@ -21,6 +21,9 @@ public abstract class ReceiveActor : ActorBase
     protected void Receive<T>(Action<T> handler, Predicate<T>? shouldHandle = null) =>
         Configuring().Add(new ActionHandler<T>(handler, shouldHandle));
 
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) =>
+        Configuring().Add(new ActionHandler<T>(handler, shouldHandle));
+
     /// <summary>A handler that decides itself: returning false leaves the message to later handlers.</summary>
     protected void Receive<T>(Func<T, bool> handler) => Configuring().Add(new FuncHandler<T>(handler));
 
@@ -29,6 +32,9 @@ public abstract class ReceiveActor : ActorBase
     /// await continuations run inside the actor (Self, Sender and Context stay valid).
     /// </summary>
     protected void ReceiveAsync<T>(Func<T, Task> handler, Predicate<T>? shouldHandle = null) =>
+        Configuring().Add(new AsyncHandler<T>(Cell, handler, shouldHandle));
+
+    protected void ReceiveAsync<T>(Predicate<T> shouldHandle, Func<T, Task> handler) =>
         Configuring().Add(new AsyncHandler<T>(Cell, handler, shouldHandle));
 
     protected void ReceiveAny(Action<object> handler) => Configuring().Add(new ActionHandler<object>(handler, null));
