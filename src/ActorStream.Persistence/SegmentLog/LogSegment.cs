@@ -233,7 +233,7 @@ internal sealed class LogSegment : IDisposable
         TimeIndex.Flush();
     }
 
-    /// <summary>Renames all files of the segment by adding <paramref name="suffix"/> (Kafka's async delete and swap).</summary>
+    /// <summary>Renames all files of the segment from one suffix to another (Kafka's async delete and swap).</summary>
     public void RenameAll(string fromSuffix, string toSuffix)
     {
         foreach (var kind in new[] { LogSuffix, IndexSuffix, TimeIndexSuffix })

@@ -30,9 +30,38 @@ public sealed class TestLoggerFactory(ITestOutputHelper? output, LogLevel minimu
     {
     }
 
+    private readonly List<(Func<LogEntry, bool> Predicate, TaskCompletionSource<LogEntry> Signal)> _waiters = [];
+
+    /// <summary>Completes with the first entry (already logged or to come) that matches; fails after <paramref name="timeout"/>.</summary>
+    public Task<LogEntry> WaitForAsync(Func<LogEntry, bool> predicate, TimeSpan timeout)
+    {
+        var signal = new TaskCompletionSource<LogEntry>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters)
+        {
+            var existing = _entries.FirstOrDefault(predicate);
+            if (existing is not null)
+            {
+                return Task.FromResult(existing);
+            }
+
+            _waiters.Add((predicate, signal));
+        }
+
+        return signal.Task.WaitAsync(timeout);
+    }
+
     private void Write(LogEntry entry)
     {
-        _entries.Enqueue(entry);
+        lock (_waiters)
+        {
+            _entries.Enqueue(entry);
+            foreach (var waiter in _waiters.Where(w => w.Predicate(entry)).ToList())
+            {
+                waiter.Signal.TrySetResult(entry);
+                _waiters.Remove(waiter);
+            }
+        }
+
         Interlocked.Increment(ref _count);
         if (output is null)
         {

@@ -1,0 +1,247 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.InteropServices;
+using ActorStream.Records;
+using Microsoft.Extensions.Logging;
+
+namespace ActorStream.Persistence.SegmentLog;
+
+public sealed partial class Log
+{
+    /// <summary>
+    /// Compacts the non-active segments (cleanup.policy contains compact): keeps the latest record per key and
+    /// every keyless record, preserving offsets; drops tombstones once their segment's max timestamp is older than
+    /// delete.retention.ms. Each changed segment is rewritten to <c>.cleaned</c> files, renamed to <c>.swap</c>
+    /// and swapped in; recovery finishes an interrupted swap. Batches in codecs this build cannot decode, and
+    /// control batches, are kept byte for byte.
+    /// </summary>
+    /// <exception cref="LogCorruptException">A non-active segment holds a corrupt batch; nothing is swapped.</exception>
+    public CleanerStats Compact()
+    {
+        if (!Config.CleanupPolicy.HasFlag(CleanupPolicy.Compact))
+            return new CleanerStats(0, 0, 0, 0, 0, 0);
+
+        _maintenance.Wait();
+        try
+        {
+            var segments = Volatile.Read(ref _segments);
+            var dirty = segments[..^1];
+            if (dirty.Length == 0)
+                return new CleanerStats(0, 0, 0, 0, 0, 0);
+
+            var latest = BuildOffsetMap(dirty);
+            long deleteHorizon = NowMs - Config.DeleteRetentionMs;
+            int cleaned = 0;
+            long removed = 0;
+            long tombstones = 0;
+            long before = 0;
+            long after = 0;
+            int undecodable = 0;
+            foreach (var segment in dirty)
+            {
+                bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
+                var result = CleanSegment(segment, latest, dropTombstones);
+                undecodable += result.Undecodable;
+                if (result.Replacement is null)
+                    continue;
+
+                before += segment.Size;
+                after += result.Replacement.Size;
+                removed += result.Removed;
+                tombstones += result.Tombstones;
+                cleaned++;
+                Swap(segment, result.Replacement);
+            }
+
+            return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable);
+        }
+        finally
+        {
+            _maintenance.Release();
+        }
+    }
+
+    private Dictionary<byte[], long> BuildOffsetMap(LogSegment[] dirty)
+    {
+        var map = new Dictionary<byte[], long>(ByteArrayComparer.Instance);
+        var lookup = map.GetAlternateLookup<ReadOnlySpan<byte>>();
+        foreach (var segment in dirty)
+        {
+            using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
+            while (reader.MoveNext())
+            {
+                var batch = reader.CurrentBatch;
+                if (batch.IsControl || !RecordCompression.CanDecompress(batch.Compression))
+                    continue;
+                foreach (var record in batch.GetRecords())
+                {
+                    if (!record.IsKeyNull)
+                        lookup[record.Key] = record.Offset;
+                }
+            }
+
+            ThrowIfCorrupt(segment, reader);
+        }
+
+        return map;
+    }
+
+    private static void ThrowIfCorrupt(LogSegment segment, BatchFileReader reader)
+    {
+        if (reader.Error != ScanError.None)
+            throw new LogCorruptException(segment.LogPath, reader.ErrorPosition, -1, reader.ErrorReason ?? reader.Error.ToString());
+    }
+
+    [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
+    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable) CleanSegment(LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
+    {
+        var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
+        var output = LogSegment.Create(Directory, segment.BaseOffset, Config, segment.CreatedMs, LogSegment.CleanedSuffix);
+        long removed = 0;
+        long tombstones = 0;
+        int undecodable = 0;
+        bool changed = false;
+        long position = 0;
+        using var builder = new RecordBatchBuilder();
+        var headers = new List<RecordHeader>();
+        try
+        {
+            using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
+            while (reader.MoveNext())
+            {
+                var batch = reader.CurrentBatch;
+                ReadOnlySpan<byte> bytes = reader.Current;
+                if (!batch.IsControl && !RecordCompression.CanDecompress(batch.Compression))
+                {
+                    undecodable++;
+                    _logger.LogWarning(
+                        "Segment log cleaner: batch [{Base}, {Last}] in {File} is compressed with {Codec}, which this build cannot decode; kept unchanged",
+                        batch.BaseOffset, batch.LastOffset, segment.LogPath, batch.Compression);
+                }
+                else if (!batch.IsControl)
+                {
+                    int kept = 0;
+                    int total = 0;
+                    foreach (var record in batch.GetRecords())
+                    {
+                        total++;
+                        if (Keep(record, lookup, dropTombstones, ref tombstones))
+                            kept++;
+                    }
+
+                    if (kept < total)
+                    {
+                        changed = true;
+                        removed += total - kept;
+                        if (kept == 0)
+                            continue;
+                        builder.Reset(new RecordBatchOptions
+                        {
+                            BaseOffset = batch.BaseOffset,
+                            PartitionLeaderEpoch = batch.PartitionLeaderEpoch,
+                            Compression = batch.Compression,
+                            TimestampType = batch.TimestampType,
+                            LogAppendTime = batch.TimestampType == TimestampType.LogAppendTime ? batch.MaxTimestamp : RecordBatchLayout.NoTimestamp,
+                            ProducerId = batch.ProducerId,
+                            ProducerEpoch = batch.ProducerEpoch,
+                            BaseSequence = batch.BaseSequence,
+                            IsTransactional = batch.IsTransactional,
+                        });
+                        long ignored = 0;
+                        foreach (var record in batch.GetRecords())
+                        {
+                            if (!Keep(record, lookup, dropTombstones, ref ignored))
+                                continue;
+                            headers.Clear();
+                            foreach (var header in record.Headers)
+                                headers.Add(new RecordHeader(header.GetKeyString(), header.ValueToArray()));
+                            builder.AppendWithOffset(
+                                record.Offset,
+                                record.Timestamp,
+                                record.IsKeyNull ? NullableBytes.Null : new NullableBytes(record.Key),
+                                record.IsValueNull ? NullableBytes.Null : new NullableBytes(record.Value),
+                                CollectionsMarshal.AsSpan(headers));
+                        }
+
+                        bytes = builder.Build().Span;
+                    }
+                }
+
+                RandomAccess.Write(output.File, bytes, position);
+                var written = new RecordBatch(bytes);
+                output.OnBatchAppended(Config, position, written.BaseOffset, written.LastOffset, written.MaxTimestamp, written.SizeInBytes);
+                position += bytes.Length;
+            }
+
+            ThrowIfCorrupt(segment, reader);
+            if (!changed)
+            {
+                output.Dispose();
+                LogSegment.DeleteAll(Directory, segment.BaseOffset, LogSegment.CleanedSuffix);
+                return (null, 0, 0, undecodable);
+            }
+
+            output.PublishSize(position);
+            output.OnBecomeInactive();
+            output.Flush();
+            return (output, removed, tombstones, undecodable);
+        }
+        catch
+        {
+            output.Dispose();
+            LogSegment.DeleteAll(Directory, segment.BaseOffset, LogSegment.CleanedSuffix);
+            throw;
+        }
+    }
+
+    private static bool Keep(Record record, Dictionary<byte[], long>.AlternateLookup<ReadOnlySpan<byte>> latest, bool dropTombstones, ref long tombstones)
+    {
+        if (record.IsKeyNull)
+            return true;
+        if (latest.TryGetValue(record.Key, out long newest) && newest > record.Offset)
+            return false;
+        if (record.IsValueNull && dropTombstones)
+        {
+            tombstones++;
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Kafka's swap: cleaned → swap, original → deleted, swap → live, then delete the original.</summary>
+    private void Swap(LogSegment original, LogSegment replacement)
+    {
+        replacement.RenameAll(LogSegment.CleanedSuffix, LogSegment.SwapSuffix);
+        lock (_structureLock)
+        {
+            original.RenameAll("", LogSegment.DeletedSuffix);
+            replacement.RenameAll(LogSegment.SwapSuffix, "");
+            var segments = (LogSegment[])_segments.Clone();
+            segments[Array.IndexOf(segments, original)] = replacement;
+            Volatile.Write(ref _segments, segments);
+        }
+
+        original.Dispose();
+        LogSegment.DeleteAll(Directory, original.BaseOffset, LogSegment.DeletedSuffix);
+    }
+
+    private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>
+    {
+        public static readonly ByteArrayComparer Instance = new();
+
+        public bool Equals(byte[]? x, byte[]? y) => x.AsSpan().SequenceEqual(y);
+
+        public int GetHashCode(byte[] obj) => GetHashCode(obj.AsSpan());
+
+        public bool Equals(ReadOnlySpan<byte> alternate, byte[] other) => alternate.SequenceEqual(other);
+
+        public int GetHashCode(ReadOnlySpan<byte> alternate)
+        {
+            var hash = new HashCode();
+            hash.AddBytes(alternate);
+            return hash.ToHashCode();
+        }
+
+        public byte[] Create(ReadOnlySpan<byte> alternate) => alternate.ToArray();
+    }
+}
