@@ -89,13 +89,17 @@ public abstract class ActorBase
 
     internal void InvokeUnhandled(object message) => Unhandled(message);
 
-    internal void AroundPreStart() => PreStart();
+    // The Around* hooks wrap the user's hooks for runtime layers built on actors (e.g. persistence), as in Akka.
+    protected internal virtual void AroundPreStart() => PreStart();
 
-    internal void AroundPostStop() => PostStop();
+    protected internal virtual void AroundPostStop() => PostStop();
 
-    internal void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
+    protected internal virtual void AroundPreRestart(Exception reason, object? message) => PreRestart(reason, message);
 
-    internal void AroundPostRestart(Exception reason) => PostRestart(reason);
+    protected internal virtual void AroundPostRestart(Exception reason) => PostRestart(reason);
+
+    /// <summary>Every user message passes through here on its way to the current behaviour.</summary>
+    protected internal virtual bool AroundReceive(Receive receive, object message) => receive(message);
 
     internal SupervisorStrategy GetSupervisorStrategy() => SupervisorStrategy();
 }

@@ -103,11 +103,7 @@ public sealed class CoordinatedShutdown
 
             if (phase == PhaseActorSystemTerminate && _terminateActorSystem)
             {
-                tasks.Add(("terminate-actor-system", () =>
-                {
-                    _system.FinalTerminate();
-                    return _system.WhenTerminated;
-                }));
+                tasks.Add(("terminate-actor-system", TerminateActorSystem));
             }
 
             if (tasks.Count == 0)
@@ -131,6 +127,12 @@ public sealed class CoordinatedShutdown
                 _log.LogWarning("{Message}; continuing with the next phase", message);
             }
         }
+    }
+
+    private Task TerminateActorSystem()
+    {
+        _system.FinalTerminate();
+        return _system.WhenTerminated;
     }
 
     private async Task RunTask(string phase, string name, Func<Task> task)

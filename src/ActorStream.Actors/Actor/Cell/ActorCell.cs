@@ -19,6 +19,9 @@ internal sealed partial class ActorCell : IActorContext
     private static ActorCell? t_constructing;
 
     private readonly List<Receive> _behaviors = [];
+
+    // The instance's own Receive as a delegate, made once per instance so dispatching allocates nothing.
+    private Receive? _defaultBehavior;
     private ActorBase? _actor;
     private Envelope _currentEnvelope;
     private long _invokeSequence;
@@ -71,6 +74,14 @@ internal sealed partial class ActorCell : IActorContext
     public long InvokeSequence => _invokeSequence;
 
     public Envelope CurrentEnvelope => _currentEnvelope;
+
+    /// <summary>Sets the sender seen by Sender (persistence runs event handlers with their command's sender).</summary>
+    public IActorRef? SwapSender(IActorRef? sender)
+    {
+        var previous = _currentEnvelope.Sender;
+        _currentEnvelope = _currentEnvelope with { Sender = sender };
+        return previous;
+    }
 
     public ILogger Log => _log ??= SystemImpl.LoggerFactory.CreateLogger(Props.ActorType.FullName ?? Props.ActorType.Name);
 
@@ -144,7 +155,7 @@ internal sealed partial class ActorCell : IActorContext
     private void ReceiveMessage(object message)
     {
         var actor = _actor!;
-        var handled = _behaviors.Count > 0 ? _behaviors[^1](message) : actor.Receive(message);
+        var handled = actor.AroundReceive(_behaviors.Count > 0 ? _behaviors[^1] : _defaultBehavior!, message);
         if (!handled)
         {
             actor.InvokeUnhandled(message);
@@ -230,7 +241,9 @@ internal sealed partial class ActorCell : IActorContext
         {
             _behaviors.Clear();
             _strategy = null;
-            return Props.Factory();
+            var actor = Props.Factory();
+            _defaultBehavior = actor.Receive;
+            return actor;
         }
         finally
         {
