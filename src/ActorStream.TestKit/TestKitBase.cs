@@ -210,6 +210,22 @@ public abstract class TestKitBase : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Lets in-flight work finish: in virtual time, runs every ready actor (no time passes); in real time,
+    /// waits actorstream.test.expect-no-message-default.
+    /// </summary>
+    internal void Settle()
+    {
+        if (Runtime is { } runtime)
+        {
+            runtime.RunUntilIdle();
+        }
+        else
+        {
+            WaitFor(static () => false, Dilated(Settings.ExpectNoMessageDefault), dilate: false);
+        }
+    }
+
     internal bool WaitUntil(Func<bool> condition, TimeSpan? timeout) => WaitFor(condition, Remaining(timeout), dilate: false);
 
     private void Pause(TimeSpan interval)

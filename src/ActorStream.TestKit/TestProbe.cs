@@ -93,8 +93,10 @@ public sealed class TestProbe : ActorRefBase, IInternalActorRef, ActorSystem.ISy
 
     public T ExpectMsg<T>(Predicate<T> predicate, TimeSpan? timeout = null, string? hint = null)
     {
-        var envelope = ReceiveOne(timeout) ?? throw new XunitException(
-            $"Timeout ({_kit.Remaining(timeout).TotalMilliseconds:0} ms) while waiting for a message of type {typeof(T).Name}{(hint is null ? "" : " " + hint)} at {Path}");
+        // Computed once: inside Within, what remains after waiting is nothing, and the message must say what we waited.
+        var wait = _kit.Remaining(timeout);
+        var envelope = ReceiveOne(wait) ?? throw new XunitException(
+            $"Timeout ({wait.TotalMilliseconds:0} ms) while waiting for a message of type {typeof(T).Name}{(hint is null ? "" : " " + hint)} at {Path}");
         if (envelope.Message is not T typed)
         {
             throw new XunitException($"Expected a message of type {typeof(T).Name}{(hint is null ? "" : " " + hint)} but got {Describe(envelope.Message)}");
@@ -114,7 +116,7 @@ public sealed class TestProbe : ActorRefBase, IInternalActorRef, ActorSystem.ISy
     /// <summary>Asserts that no message arrives within <paramref name="duration"/>.</summary>
     public void ExpectNoMsg(TimeSpan? duration = null)
     {
-        var wait = duration ?? _kit.Settings.ExpectNoMessageDefault;
+        var wait = _kit.Dilated(duration ?? _kit.Settings.ExpectNoMessageDefault);
         var envelope = _kit.WaitFor(() => _queue.Count > 0, wait, dilate: false) ? TakeNow() : null;
         if (envelope is { } e)
         {

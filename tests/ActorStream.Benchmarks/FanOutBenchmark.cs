@@ -47,7 +47,7 @@ internal static class FanOutBenchmark
                     }
                 }
             },
-            () => completion.Wait(TimeSpan.FromMinutes(5)));
+            () => completion.Wait());
         foreach (var actor in refs)
         {
             system.Stop(actor);

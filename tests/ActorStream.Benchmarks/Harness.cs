@@ -68,6 +68,7 @@ internal static class Measure
 internal sealed class Completion(int parts) : IDisposable
 {
     private readonly ManualResetEventSlim _done = new(false);
+    private readonly int _parts = parts;
     private int _remaining = parts;
 
     public void Signal()
@@ -78,11 +79,14 @@ internal sealed class Completion(int parts) : IDisposable
         }
     }
 
-    public void Wait(TimeSpan timeout)
+    /// <summary>How long a run may take before it counts as stalled (a lost message or a lost mailbox wake-up).</summary>
+    public static TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    public void Wait()
     {
-        if (!_done.Wait(timeout))
+        if (!_done.Wait(Timeout))
         {
-            throw new TimeoutException($"The run did not finish within {timeout.TotalSeconds:0} s ({Volatile.Read(ref _remaining)} parts left).");
+            throw new TimeoutException($"STALLED: the run did not finish within {Timeout.TotalSeconds:0} s ({Volatile.Read(ref _remaining)} of {_parts} parts unfinished).");
         }
     }
 

@@ -59,7 +59,7 @@ internal static class PingPongBenchmark
                     pinger.Tell(Go.Instance, null);
                 }
             },
-            () => completion.Wait(TimeSpan.FromMinutes(5)));
+            () => completion.Wait());
         foreach (var actor in actors)
         {
             system.Stop(actor);

@@ -45,7 +45,7 @@ try
             {
                 foreach (var pairs in pairCounts)
                 {
-                    table.Print(PingPongBenchmark.Run(options, system, pairs, inFlight, kind));
+                    table.Print(() => PingPongBenchmark.Run(options, system, pairs, inFlight, kind), $"ping-pong {kind} P={pairs} K={inFlight}");
                 }
             }
         }
@@ -55,7 +55,7 @@ try
     {
         foreach (var receivers in new[] { 1, Environment.ProcessorCount * 2, 64 }.Distinct().Order())
         {
-            table.Print(FanOutBenchmark.Run(options, system, receivers));
+            table.Print(() => FanOutBenchmark.Run(options, system, receivers), $"fan-out M={receivers}");
         }
     }
 
@@ -101,6 +101,9 @@ namespace ActorStream.Benchmarks
                     case "--messages" when i + 1 < args.Length:
                         messages = long.Parse(args[++i], CultureInfo.InvariantCulture);
                         break;
+                    case "--timeout" when i + 1 < args.Length:
+                        Completion.Timeout = TimeSpan.FromSeconds(int.Parse(args[++i], CultureInfo.InvariantCulture));
+                        break;
                     case "--repeat" when i + 1 < args.Length:
                         repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
                         break;
@@ -124,6 +127,19 @@ namespace ActorStream.Benchmarks
         {
             Console.WriteLine(string.Format(CultureInfo.InvariantCulture, Format, "benchmark", "config", "median", "[min .. max]", "unit", "bytes/msg", "gc 0/1/2"));
             Console.WriteLine(new string('-', 114));
+        }
+
+        /// <summary>Runs one benchmark and prints its row; a stalled run is reported and the suite goes on.</summary>
+        public void Print(Func<ResultRow> benchmark, string name)
+        {
+            try
+            {
+                Print(benchmark());
+            }
+            catch (TimeoutException e)
+            {
+                Console.WriteLine($"{name}: {e.Message}");
+            }
         }
 
         public void Print(ResultRow row) => Console.WriteLine(string.Format(

@@ -150,7 +150,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
         finally
         {
             Cell.ExitRunner();
-            Volatile.Write(ref _scheduled, 0);
+
+            // A full fence, not a release write: the flag must be cleared before the queues are re-read, or a
+            // concurrent Post that still saw the flag set and our re-check could both skip scheduling (Dekker).
+            Interlocked.Exchange(ref _scheduled, 0);
             if (HasWork())
             {
                 TrySchedule();

@@ -42,8 +42,14 @@ public sealed class RealTimeScheduler : IScheduler, IDisposable
         lock (_lock)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
+
+            // Wake the timer thread only if it now has an earlier deadline to wait for.
+            var wake = !_queue.TryPeekDue(out var head) || item.Due < head;
             _queue.Add(item);
-            Monitor.PulseAll(_lock);
+            if (wake)
+            {
+                Monitor.Pulse(_lock);
+            }
         }
 
         return item;

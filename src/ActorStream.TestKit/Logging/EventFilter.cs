@@ -38,6 +38,13 @@ public sealed class EventFilter(TestKitBase kit, LogLevel level, Type? exception
         action();
         var seen = 0;
         var reached = kit.WaitUntil(() => (seen = CountSince(before)) >= count, timeout);
+        if (reached)
+        {
+            // Let what the block set off finish, so that a surplus entry is seen rather than missed.
+            kit.Settle();
+            seen = CountSince(before);
+        }
+
         if (!reached || seen != count)
         {
             throw new XunitException(
