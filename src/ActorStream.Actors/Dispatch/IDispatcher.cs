@@ -15,5 +15,8 @@ public sealed class ThreadPoolDispatcher(int throughput) : IDispatcher
         ? throughput
         : throw new ArgumentOutOfRangeException(nameof(throughput), throughput, "Throughput must be at least 1.");
 
-    public void Execute(IThreadPoolWorkItem work) => ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: false);
+    // From a pool thread (an actor telling an actor) the local queue keeps the pair on one core and avoids the
+    // global queue; other workers still steal from it, so nothing starves.
+    public void Execute(IThreadPoolWorkItem work) =>
+        ThreadPool.UnsafeQueueUserWorkItem(work, preferLocal: Thread.CurrentThread.IsThreadPoolThread);
 }
