@@ -11,12 +11,19 @@ if (args.Length < 1)
     return 2;
 }
 
-var config = new LogConfig { FlushMessages = 1, SegmentBytes = 64 * 1024, IndexIntervalBytes = 512 };
+var config = new LogConfig { FlushMessages = 1, SegmentBytes = 4 * 1024 * 1024, IndexIntervalBytes = 4096 };
 await using var log = Log.Open(args[0], config);
 using var builder = new RecordBatchBuilder();
 var stdout = Console.Out;
+// Optional cap so repeated crash rounds do not fill the disk; after it the writer idles until killed.
+long maxRounds = args.Length > 1 ? long.Parse(args[1], CultureInfo.InvariantCulture) : long.MaxValue;
 for (long i = 0; ; i++)
 {
+    if (i >= maxRounds)
+    {
+        await Task.Delay(Timeout.Infinite);
+    }
+
     var pending = new Task<LogAppendInfo>[8];
     for (int t = 0; t < pending.Length; t++)
     {

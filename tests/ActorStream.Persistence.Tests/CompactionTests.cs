@@ -1,0 +1,107 @@
+using System.Buffers.Binary;
+using ActorStream.Persistence.SegmentLog;
+using ActorStream.Records;
+
+namespace ActorStream.Persistence.Tests;
+
+public class CompactionTests
+{
+    private static LogConfig Compacted => new() { CleanupPolicy = CleanupPolicy.Compact, SegmentBytes = 400, DeleteRetentionMs = 60_000 };
+
+    [Fact]
+    public async Task Keeps_the_latest_record_per_key_and_preserves_offsets()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted, time: clock);
+        for (int i = 0; i < 60; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"key{i % 5}", $"value{i}", clock.NowMs));
+        await log.AppendAsLeaderAsync(Batches.Single(null, "keyless", clock.NowMs));
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("filler", $"f{i}", clock.NowMs));
+        long end = log.LogEndOffset;
+        var before = Batches.ReadAll(log);
+
+        var stats = log.Compact();
+        Assert.True(stats.SegmentsCleaned > 0);
+        Assert.True(stats.BytesAfter < stats.BytesBefore);
+        Assert.Equal(end, log.LogEndOffset);
+
+        var after = Batches.ReadAll(log);
+        // Every survivor is byte-for-byte a record of the original log at the same offset.
+        foreach (var r in after)
+            Assert.Contains(r, before);
+        for (int k = 0; k < 5; k++)
+        {
+            var survivors = after.Where(r => r.Key == $"key{k}").ToList();
+            var latest = Assert.Single(survivors);
+            Assert.Equal(before.Last(r => r.Key == $"key{k}").Offset, latest.Offset);
+        }
+
+        Assert.Contains(after, r => r.Key is null && r.Value == "keyless");
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal) || f.EndsWith(".deleted", StringComparison.Ordinal));
+
+        await log.DisposeAsync();
+        await using var reopened = Log.Open(dir.Path, Compacted, time: clock);
+        Assert.Equal(after, Batches.ReadAll(reopened));
+    }
+
+    [Fact]
+    public async Task Tombstones_are_removed_only_after_delete_retention()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted, time: clock);
+        await log.AppendAsLeaderAsync(Batches.Single("a", "1", clock.NowMs));
+        await log.AppendAsLeaderAsync(Batches.Single("a", null, clock.NowMs));
+        for (int i = 0; i < 20; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("b", $"{i}", clock.NowMs));
+
+        log.Compact();
+        var after = Batches.ReadAll(log);
+        Assert.DoesNotContain(after, r => r.Key == "a" && r.Value == "1");
+        Assert.Contains(after, r => r.Key == "a" && r.Value is null);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var stats = log.Compact();
+        Assert.Equal(1, stats.TombstonesRemoved);
+        Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
+    }
+
+    [Fact]
+    public async Task Gzip_batches_are_compacted_and_undecodable_codecs_are_kept_intact()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        var logger = new ListLogger();
+        await using var log = Log.Open(dir.Path, Compacted with { SegmentBytes = 2000 }, logger, clock);
+        var gzip = Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g", compression: CompressionType.Gzip);
+        await log.AppendAsLeaderAsync(gzip);
+        var snappy = FakeSnappy(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g"));
+        var snappyInfo = await log.AppendAsLeaderAsync(snappy);
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g", valueSize: 20));
+
+        var stats = log.Compact();
+        Assert.True(stats.RecordsRemoved > 0);
+        Assert.True(stats.BatchesKeptUndecodable >= 1);
+        Assert.Contains(logger.Lines, l => l.Contains("Snappy", StringComparison.Ordinal) && l.Contains("kept unchanged", StringComparison.Ordinal));
+
+        using var result = log.Read(snappyInfo.FirstOffset, 1);
+        var kept = new RecordBatch(result.Records.Span);
+        Assert.Equal(CompressionType.Snappy, kept.Compression);
+        Assert.True(kept.IsValid);
+        var expected = snappy.ToArray();
+        RecordBatch.SetBaseOffset(expected, snappyInfo.FirstOffset);
+        Assert.True(result.Records.Span.SequenceEqual(expected));
+    }
+
+    /// <summary>Marks an uncompressed batch as snappy (recomputing the CRC): a batch this build cannot decode.</summary>
+    private static byte[] FakeSnappy(byte[] batch)
+    {
+        short attributes = BinaryPrimitives.ReadInt16BigEndian(batch.AsSpan(RecordBatchLayout.AttributesOffset));
+        BinaryPrimitives.WriteInt16BigEndian(batch.AsSpan(RecordBatchLayout.AttributesOffset), (short)(attributes | (int)CompressionType.Snappy));
+        BinaryPrimitives.WriteUInt32BigEndian(batch.AsSpan(RecordBatchLayout.CrcOffset), Crc32C.Compute(batch.AsSpan(RecordBatchLayout.AttributesOffset)));
+        return batch;
+    }
+}
