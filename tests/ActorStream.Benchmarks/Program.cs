@@ -6,12 +6,12 @@ using ActorStream.Actors;
 using ActorStream.Benchmarks;
 using ActorStream.Hocon;
 
-// Usage: dotnet run -c Release --project tests/ActorStream.Benchmarks -- [actors|all|pingpong|fanout|ask] [--quick]
+// Usage: dotnet run -c Release --project tests/ActorStream.Benchmarks -- [actors|all|pingpong|fanout|ask|log] [--quick]
 //        [--throughput N] [--messages N] [--repeat N]
 var options = Options.Parse(args);
 if (options is null)
 {
-    Console.Error.WriteLine("usage: [actors|all|pingpong|fanout|ask] [--quick] [--throughput N] [--messages N] [--repeat N]");
+    Console.Error.WriteLine("usage: [actors|all|pingpong|fanout|ask|log] [--quick] [--throughput N] [--messages N] [--repeat N]");
     return 2;
 }
 
@@ -24,6 +24,15 @@ Console.WriteLine("  build:     DEBUG (numbers are meaningless; use -c Release)"
 Console.WriteLine($"  run:       suite {options.Suite}, {options.Messages:N0} msgs per throughput run, {options.Asks:N0} asks, " +
     $"{options.Repetitions} repetitions (median [min..max]), dispatcher throughput {options.Throughput?.ToString(CultureInfo.InvariantCulture) ?? "default"}");
 Console.WriteLine();
+
+if (options.Suite is "log" or "all")
+{
+    await LogBenchmark.RunAll(options.Repetitions, quick: options.Messages < 10_000_000);
+    if (options.Suite == "log")
+    {
+        return 0;
+    }
+}
 
 var config = options.Throughput is { } throughput
     ? ConfigFactory.ParseString($"actorstream.actor.default-dispatcher.throughput = {throughput}", "benchmark")
@@ -107,7 +116,7 @@ namespace ActorStream.Benchmarks
                     case "--repeat" when i + 1 < args.Length:
                         repeat = int.Parse(args[++i], CultureInfo.InvariantCulture);
                         break;
-                    case "all" or "actors" or "pingpong" or "fanout" or "ask":
+                    case "all" or "actors" or "pingpong" or "fanout" or "ask" or "log":
                         suite = args[i];
                         break;
                     default:

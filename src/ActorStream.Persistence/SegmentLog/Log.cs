@@ -18,6 +18,8 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     private const string CheckpointFile = "log-checkpoint";
     private const int MaxGroupBytes = 8 * 1024 * 1024;
 
+    private readonly WriteGroup _group = new();
+
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly Lock _structureLock = new();
@@ -407,7 +409,9 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
 
     private async Task ProcessAsync(List<Request> requests)
     {
-        using var group = new WriteGroup();
+        // One group buffer for the life of the log (only the writer loop uses it): no per-group rent and regrowth.
+        var group = _group;
+        group.Reset();
         foreach (var request in requests)
         {
             if (request.Kind == RequestKind.Flush)
@@ -744,6 +748,7 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         {
             foreach (var segment in Volatile.Read(ref _segments))
                 segment.Dispose();
+            _group.Dispose();
             _maintenance.Release();
             _maintenance.Dispose();
         }
@@ -802,7 +807,7 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     /// <summary>A pooled contiguous buffer holding one group commit.</summary>
     private sealed class WriteGroup : IDisposable
     {
-        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        private byte[] _buffer = ArrayPool<byte>.Shared.Rent(1024 * 1024);
 
         public int Length { get; private set; }
 
