@@ -56,6 +56,17 @@ public sealed class AskAndAsyncTests(ITestOutputHelper output) : TestKit.TestKit
         await Assert.ThrowsAsync<AskTimeoutException>(() => echo.Ask("anyone?", TimeSpan.FromMilliseconds(100)));
     }
 
+    [Fact]
+    public async Task An_ask_pending_when_the_system_terminates_fails_instead_of_hanging()
+    {
+        var system = ActorSystem.Create("ask-at-shutdown", null, new ActorSystemSetup { LoggerFactory = LogEntries });
+        var echo = system.ActorOf(Props.Create(() => new Echo()));
+        var pending = echo.Ask<string>("silent", TimeSpan.FromHours(1));
+        await system.Terminate();
+        var error = await Assert.ThrowsAsync<AskTimeoutException>(() => pending);
+        Assert.Contains("terminated before a reply arrived", error.Message, StringComparison.Ordinal);
+    }
+
     /// <summary>Awaits inside the handler; records whether another message slipped in meanwhile.</summary>
     private sealed class AsyncWorker : ReceiveActor
     {

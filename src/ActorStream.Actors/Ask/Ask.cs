@@ -18,7 +18,7 @@ public static class AskExtensions
             throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "An ask timeout must be positive.");
         }
 
-        var promise = new PromiseActorRef<T>(system.TempPath(), receiver, message, timeout, system.Scheduler, cancellationToken);
+        var promise = new PromiseActorRef<T>(system, receiver, message, timeout, cancellationToken);
         receiver.Tell(message, promise);
         return promise.Task;
     }
@@ -28,17 +28,20 @@ public static class AskExtensions
 }
 
 /// <summary>A one-shot ref that completes a task with the first message it receives.</summary>
-internal sealed class PromiseActorRef<T> : ActorRefBase, IInternalActorRef
+internal sealed class PromiseActorRef<T> : ActorRefBase, IInternalActorRef, ActorSystem.IPendingAsk
 {
+    private readonly ActorSystem _system;
     private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly ICancelable _timeout;
     private readonly CancellationTokenRegistration _cancellation;
     private readonly IActorRef _target;
     private readonly object _message;
 
-    public PromiseActorRef(ActorPath path, IActorRef target, object message, TimeSpan timeout, IScheduler scheduler, CancellationToken cancellationToken)
+    public PromiseActorRef(ActorSystem system, IActorRef target, object message, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        Path = path;
+        _system = system;
+        Path = system.TempPath();
+        var scheduler = system.Scheduler;
         _target = target;
         _message = message;
         _timeout = scheduler.ScheduleOnce(timeout, () => Complete(c => c.TrySetException(new AskTimeoutException(
@@ -48,7 +51,13 @@ internal sealed class PromiseActorRef<T> : ActorRefBase, IInternalActorRef
         {
             _cancellation = cancellationToken.Register(() => Complete(c => c.TrySetCanceled(cancellationToken)));
         }
+
+        // Registered so that termination of the system fails it rather than leaving it pending forever.
+        system.RegisterAsk(this);
     }
+
+    public void FailBecauseTerminated() => Complete(c => c.TrySetException(new AskTimeoutException(
+        $"Ask of [{_message.GetType().Name}] to [{_target.Path}] failed: actor system [{_system.Name}] terminated before a reply arrived.")));
 
     public Task<T> Task => _completion.Task;
 
@@ -77,7 +86,8 @@ internal sealed class PromiseActorRef<T> : ActorRefBase, IInternalActorRef
     private void Complete(Action<TaskCompletionSource<T>> complete)
     {
         complete(_completion);
-        _timeout.Cancel();
+        _timeout?.Cancel();
         _cancellation.Dispose();
+        _system.UnregisterAsk(this);
     }
 }

@@ -222,11 +222,34 @@ public sealed class ActorSystem : IActorRefFactory, IAsyncDisposable
         }
     }
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<IPendingAsk, byte> _pendingAsks = new();
+
+    internal interface IPendingAsk
+    {
+        void FailBecauseTerminated();
+    }
+
+    internal void RegisterAsk(IPendingAsk ask)
+    {
+        _pendingAsks.TryAdd(ask, 0);
+        if (_terminated.Task.IsCompleted)
+        {
+            ask.FailBecauseTerminated();
+        }
+    }
+
+    internal void UnregisterAsk(IPendingAsk ask) => _pendingAsks.TryRemove(ask, out _);
+
     private void OnRootTerminated()
     {
+        _terminated.TrySetResult();
+        foreach (var ask in _pendingAsks.Keys)
+        {
+            ask.FailBecauseTerminated();
+        }
+
         _ownedScheduler?.Dispose();
         Log.LogDebug("Actor system [{Name}] has stopped", Name);
-        _terminated.TrySetResult();
     }
 
     public async ValueTask DisposeAsync()
