@@ -6,7 +6,7 @@ namespace ActorStream.Actors.Scheduling;
 /// One timer thread over a <see cref="TimerQueue"/>. Actions must be short (typically a Tell); a throwing
 /// action is logged and does not stop the scheduler.
 /// </summary>
-public sealed class RealTimeScheduler : IScheduler, IDisposable
+public sealed class RealTimeScheduler : SchedulerBase, IDisposable
 {
     private readonly TimerQueue _queue = new();
     private readonly object _lock = new();
@@ -22,21 +22,9 @@ public sealed class RealTimeScheduler : IScheduler, IDisposable
         _thread.Start();
     }
 
-    public IClock Clock { get; }
+    public override IClock Clock { get; }
 
-    public ICancelable ScheduleOnce(TimeSpan delay, Action action) => Add(delay, null, action);
-
-    public ICancelable ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), interval, "A repeat interval must be positive.");
-        }
-
-        return Add(initialDelay, interval, action);
-    }
-
-    private ScheduledItem Add(TimeSpan delay, TimeSpan? interval, Action action)
+    private protected override ScheduledItem Add(TimeSpan delay, TimeSpan? interval, Action action)
     {
         var item = new ScheduledItem(Clock.Elapsed + (delay < TimeSpan.Zero ? TimeSpan.Zero : delay), interval, action);
         lock (_lock)

@@ -4,7 +4,7 @@ namespace ActorStream.Actors.Scheduling;
 /// A scheduler whose time moves only when told to. Due items fire on the caller's thread in
 /// (due time, scheduling order), and the clock reads each item's due time while it runs.
 /// </summary>
-public sealed class VirtualTimeScheduler : IScheduler, IClock
+public sealed class VirtualTimeScheduler : SchedulerBase, IClock
 {
     private readonly TimerQueue _queue = new();
     private readonly Lock _lock = new();
@@ -14,7 +14,7 @@ public sealed class VirtualTimeScheduler : IScheduler, IClock
     public VirtualTimeScheduler(DateTimeOffset? epoch = null) =>
         _epoch = epoch ?? new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    public IClock Clock => this;
+    public override IClock Clock => this;
 
     public DateTimeOffset UtcNow => _epoch + Elapsed;
 
@@ -29,19 +29,7 @@ public sealed class VirtualTimeScheduler : IScheduler, IClock
         }
     }
 
-    public ICancelable ScheduleOnce(TimeSpan delay, Action action) => Add(delay, null, action);
-
-    public ICancelable ScheduleRepeatedly(TimeSpan initialDelay, TimeSpan interval, Action action)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(interval), interval, "A repeat interval must be positive.");
-        }
-
-        return Add(initialDelay, interval, action);
-    }
-
-    private ScheduledItem Add(TimeSpan delay, TimeSpan? interval, Action action)
+    private protected override ScheduledItem Add(TimeSpan delay, TimeSpan? interval, Action action)
     {
         lock (_lock)
         {
