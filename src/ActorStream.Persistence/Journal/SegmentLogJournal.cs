@@ -252,7 +252,7 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
     }
 
     /// <summary>Keeps letters, digits, '-', '_' and '.'; escapes anything else as %XX of its UTF-8 bytes.</summary>
-    private static string EscapeId(string id)
+    internal static string EscapeId(string id)
     {
         var sb = new StringBuilder(id.Length);
         foreach (var b in Encoding.UTF8.GetBytes(id))
