@@ -35,7 +35,7 @@ public sealed record Recovery(SnapshotSelectionCriteria FromSnapshot, long ToSeq
 /// <summary>Messages between a persistent actor and its asynchronous journal calls; never seen by user code.</summary>
 internal abstract record PersistenceProtocol;
 
-internal sealed record RecoveryPermitGranted : PersistenceProtocol;
+internal sealed record RecoveryPermitGranted(long Generation) : PersistenceProtocol;
 
 internal sealed record SnapshotLoaded(SelectedSnapshot? Snapshot, long Generation) : PersistenceProtocol;
 

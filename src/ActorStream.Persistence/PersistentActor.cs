@@ -25,7 +25,14 @@ public abstract class PersistentActor : ActorBase
     private List<AtomicWrite>? _inFlight;
     private int _stashingInvocations;
     private State _state = State.Recovering;
-    private bool _permitHeld;
+
+    // The recovery permit's life: waiting, held, abandoned (stopped before the grant), released. Changed
+    // atomically because the grant arrives on another thread and must never be lost or released twice.
+    private int _permitState;
+    private const int PermitWaiting = 0;
+    private const int PermitHeld = 1;
+    private const int PermitAbandoned = 2;
+    private const int PermitReleased = 3;
 
     private enum State
     {
@@ -129,8 +136,21 @@ public abstract class PersistentActor : ActorBase
     private void StartRecovery()
     {
         var self = Self;
+        var generation = _generation;
         _persistence.RecoveryPermits.WaitAsync().ContinueWith(
-            _ => self.Tell(new RecoveryPermitGranted(), self), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            _ =>
+            {
+                if (Interlocked.CompareExchange(ref _permitState, PermitHeld, PermitWaiting) == PermitWaiting)
+                {
+                    self.Tell(new RecoveryPermitGranted(generation), self);
+                }
+                else
+                {
+                    // This incarnation stopped while waiting: hand the permit straight back.
+                    _persistence.RecoveryPermits.Release();
+                }
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     protected internal override void AroundPreRestart(Exception reason, object? message)
@@ -185,8 +205,7 @@ public abstract class PersistentActor : ActorBase
 
         switch (protocol)
         {
-            case RecoveryPermitGranted:
-                _permitHeld = true;
+            case RecoveryPermitGranted granted when granted.Generation == _generation && Volatile.Read(ref _permitState) == PermitHeld:
                 PipeRecoveryStep(_persistence.SnapshotStore.LoadAsync(PersistenceId, Recovery.FromSnapshot), s => new SnapshotLoaded(s, _generation));
                 break;
             case SnapshotLoaded loaded when loaded.Generation == _generation:
@@ -418,12 +437,16 @@ public abstract class PersistentActor : ActorBase
         }
     }
 
+    /// <summary>Gives back the permit if held; if it has not been granted yet, makes the grant give it back.</summary>
     private void ReleasePermit()
     {
-        if (_permitHeld)
+        if (Interlocked.CompareExchange(ref _permitState, PermitReleased, PermitHeld) == PermitHeld)
         {
-            _permitHeld = false;
             _persistence.RecoveryPermits.Release();
+        }
+        else
+        {
+            Interlocked.CompareExchange(ref _permitState, PermitAbandoned, PermitWaiting);
         }
     }
 

@@ -355,4 +355,30 @@ public sealed class PersistentActorTests : TestKit.TestKit
         Assert.Equal(["recovered[]@0", "recovered[]@0"], probe.ReceiveN(2));
         Assert.Equal(1, journal.MaxConcurrent);
     }
+
+    [Fact]
+    public void An_actor_stopped_while_waiting_for_a_recovery_permit_does_not_keep_it()
+    {
+        var config = ConfigFactory.ParseString("actorstream.persistence.max-concurrent-recoveries = 1");
+        using var kit = new TestKit.TestKit(null, config.Render());
+        var journal = new GatedJournal(new MemoryJournal());
+        Persistence.Configure(kit.Sys, journal);
+        var probe = kit.CreateTestProbe();
+        kit.Sys.ActorOf(Props.Create(() => new Recorder("first", probe)));
+        kit.AwaitCondition(() => journal.Started == 1);
+
+        // The second waits for the only permit and is stopped before it gets it.
+        var waiting = kit.Sys.ActorOf(Props.Create(() => new Recorder("waiting", probe)));
+        kit.Watch(waiting);
+        kit.Sys.Stop(waiting);
+        kit.ExpectTerminated(waiting);
+
+        journal.Gate.SetResult();
+        Assert.Equal("recovered[]@0", probe.ExpectMsg<string>());
+
+        // The permit the stopped actor was granted must have come back, or this one would never recover.
+        kit.Sys.ActorOf(Props.Create(() => new Recorder("third", probe)));
+        Assert.Equal("recovered[]@0", probe.ExpectMsg<string>());
+        probe.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }

@@ -104,6 +104,10 @@ internal sealed class Mailbox : IThreadPoolWorkItem
             _systemCount = 0;
         }
 
+        // Full fence between setting the flag and re-reading the queue: a Post that enqueued and then still saw
+        // the mailbox open must have its message found by the drain below (the same Dekker pattern as Execute).
+        Interlocked.MemoryBarrier();
+
         // Close runs on the mailbox's own runner, the only thread that touches the front queue.
         if (_front is { Count: > 0 } front)
         {
