@@ -48,10 +48,13 @@ internal static partial class LogBenchmark
 
     private static async Task Print(string name, int repetitions, Func<Task<(double MBps, double BatchesPerSecond)>> run)
     {
+        SyncDisks();
         await run(); // warm-up
         var results = new List<(double MBps, double BatchesPerSecond)>();
         for (var i = 0; i < repetitions; i++)
         {
+            // Start every measurement with no dirty pages left by the one before (ours or dd's).
+            SyncDisks();
             results.Add(await run());
         }
 
@@ -156,6 +159,7 @@ internal static partial class LogBenchmark
         var results = new List<double>();
         for (var i = 0; i < repetitions; i++)
         {
+            SyncDisks();
             var file = Path.Combine(root, "dd.bin");
             var psi = new ProcessStartInfo("dd", $"if=/dev/zero of={file} bs=1M count={totalBytes >> 20} {extra}") { RedirectStandardError = true, RedirectStandardOutput = true };
             using var dd = Process.Start(psi)!;
@@ -176,6 +180,12 @@ internal static partial class LogBenchmark
 
         results.Sort();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-44} {results[results.Count / 2],10:N0} {$"[{results[0]:N0} .. {results[^1]:N0}]",22} {"",12}"));
+    }
+
+    private static void SyncDisks()
+    {
+        using var sync = Process.Start(new ProcessStartInfo("sync") { UseShellExecute = false })!;
+        sync.WaitForExit();
     }
 
     // "1073741824 bytes (1.1 GB, 1.0 GiB) copied, 1.2345 s, 870 MB/s"
