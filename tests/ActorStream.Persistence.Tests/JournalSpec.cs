@@ -227,3 +227,26 @@ public sealed class SegmentLogJournalSpec : JournalSpec
         base.Dispose();
     }
 }
+
+public sealed class SegmentLogJournalOrderingTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("actorstream-journal-order-").FullName;
+
+    [Fact]
+    public async Task A_replay_issued_after_a_write_sees_that_write_even_before_the_write_is_awaited()
+    {
+        // What a restarted persistent actor does: its predecessor's write may still be in flight when it replays.
+        await using var journal = new SegmentLogJournal(_dir);
+        for (var round = 1; round <= 50; round++)
+        {
+            var write = journal.WriteMessagesAsync([new AtomicWrite([new PersistentRepr("p", round, $"e-{round}")])]);
+            var replayed = new List<long>();
+            await journal.ReplayMessagesAsync("p", round, long.MaxValue, long.MaxValue, e => replayed.Add(e.SequenceNr));
+            Assert.Equal([(long)round], replayed);
+            Assert.Equal(round, await journal.ReadHighestSequenceNrAsync("p", 0));
+            Assert.All(await write, Assert.Null);
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+}

@@ -39,6 +39,11 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, Lazy<Entry>> _logs = new(StringComparer.Ordinal);
 
+    // Operations on one persistence id run one at a time, in arrival order, as in Akka's journal actor: a replay
+    // by a restarted incarnation then sees every write its predecessor issued, and a delete follows the writes
+    // before it. An async gate, so no thread is blocked while waiting.
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
     private sealed record Entry(Log Log, string Kind)
     {
         public long DeletedTo { get; set; }
@@ -62,6 +67,7 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
         for (var i = 0; i < writes.Count; i++)
         {
             var write = writes[i];
+            using var turn = await Turn(write.PersistenceId);
             byte[] batches;
             string kind;
             try
@@ -91,6 +97,7 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
 
     public async Task ReplayMessagesAsync(string persistenceId, long fromSequenceNr, long toSequenceNr, long max, Action<PersistentRepr> onReplayed)
     {
+        using var turn = await Turn(persistenceId);
         if (max <= 0 || fromSequenceNr > toSequenceNr || Existing(persistenceId) is not { } entry)
         {
             return;
@@ -154,12 +161,16 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
         }
     }
 
-    public Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr) =>
-        Task.FromResult(Existing(persistenceId) is { } entry ? Math.Max(entry.Log.LogEndOffset, entry.DeletedTo) : 0L);
+    public async Task<long> ReadHighestSequenceNrAsync(string persistenceId, long fromSequenceNr)
+    {
+        using var turn = await Turn(persistenceId);
+        return Existing(persistenceId) is { } entry ? Math.Max(entry.Log.LogEndOffset, entry.DeletedTo) : 0L;
+    }
 
     /// <summary>Records a deleted-to watermark (durably) below which nothing is replayed again.</summary>
     public async Task DeleteMessagesToAsync(string persistenceId, long toSequenceNr)
     {
+        using var turn = await Turn(persistenceId);
         if (Existing(persistenceId) is not { } entry)
         {
             return;
@@ -176,6 +187,18 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
         await File.WriteAllTextAsync(temp, to.ToString(System.Globalization.CultureInfo.InvariantCulture));
         File.Move(temp, path, overwrite: true);
         entry.DeletedTo = to;
+    }
+
+    private async Task<Releaser> Turn(string persistenceId)
+    {
+        var gate = _gates.GetOrAdd(persistenceId, static _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync();
+        return new Releaser(gate);
+    }
+
+    private readonly struct Releaser(SemaphoreSlim gate) : IDisposable
+    {
+        public void Dispose() => gate.Release();
     }
 
     private Entry? Existing(string persistenceId)
