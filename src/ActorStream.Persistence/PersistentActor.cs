@@ -349,13 +349,9 @@ public abstract class PersistentActor : ActorBase
 
         _inFlight = [.. _batch];
         _batch.Clear();
-        var self = Self;
         var generation = _generation;
-        _persistence.Journal.WriteMessagesAsync(_inFlight).ContinueWith(
-            t => self.Tell(t.IsCompletedSuccessfully
-                ? new WriteCompleted(t.Result, null, generation)
-                : new WriteCompleted(null, Unwrap(t), generation), self),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        _persistence.Journal.WriteMessagesAsync(_inFlight).PipeTo(
+            Self, Self, results => new WriteCompleted(results, null, generation), e => new WriteCompleted(null, e, generation));
     }
 
     private void OnWriteCompleted(WriteCompleted written)
@@ -452,23 +448,12 @@ public abstract class PersistentActor : ActorBase
 
     private void PipeRecoveryStep<T>(Task<T> task, Func<T, PersistenceProtocol> onSuccess)
     {
-        var self = Self;
         var generation = _generation;
-        task.ContinueWith(
-            t => self.Tell(t.IsCompletedSuccessfully ? onSuccess(t.Result) : new RecoveryStepFailed(Unwrap(t), generation), self),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        task.PipeTo(Self, Self, r => onSuccess(r), e => new RecoveryStepFailed(e, generation));
     }
 
-    private void PipeToSelf(Task task, Func<object> onSuccess, Func<Exception, object> onFailure)
-    {
-        var self = Self;
-        task.ContinueWith(
-            t => self.Tell(t.IsCompletedSuccessfully ? onSuccess() : onFailure(Unwrap(t)), self),
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-    }
-
-    private static Exception Unwrap(Task task) =>
-        task.Exception?.InnerException ?? task.Exception ?? (Exception)new TaskCanceledException(task);
+    private void PipeToSelf(Task task, Func<object> onSuccess, Func<Exception, object> onFailure) =>
+        task.PipeTo(Self, Self, onSuccess, onFailure);
 }
 
 public sealed record DeleteSnapshotsSuccess(SnapshotSelectionCriteria Criteria);

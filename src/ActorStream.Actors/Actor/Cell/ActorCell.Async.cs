@@ -23,7 +23,7 @@ internal sealed partial class ActorCell
 
         if (task.IsFaulted || task.IsCanceled)
         {
-            throw Unwrap(task);
+            throw PipeToExtensions.Unwrap(task);
         }
 
         _awaitingAsync = true;
@@ -87,7 +87,7 @@ internal sealed partial class ActorCell
         {
             _currentEnvelope = _awaitingEnvelope;
             _awaitingEnvelope = default;
-            HandleInvokeFailure(Unwrap(task));
+            HandleInvokeFailure(PipeToExtensions.Unwrap(task));
             return;
         }
 
@@ -105,9 +105,6 @@ internal sealed partial class ActorCell
             Mailbox.Resume();
         }
     }
-
-    private static Exception Unwrap(Task task) =>
-        task.Exception?.InnerException ?? task.Exception ?? (Exception)new TaskCanceledException(task);
 
     private sealed class ActorSynchronizationContext(ActorCell cell) : SynchronizationContext
     {
