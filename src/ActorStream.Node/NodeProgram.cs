@@ -1,14 +1,20 @@
 using System.Runtime.InteropServices;
 using ActorStream.Actors;
+using ActorStream.Actors.Shutdown;
+using ActorStream.Broker;
+using ActorStream.Broker.Metadata;
 using ActorStream.Hocon;
-using ActorStream.Node.Demo;
+using ActorStream.Kafka.Network;
+using ActorStream.Kafka.Server;
 using Microsoft.Extensions.Logging;
 
 namespace ActorStream.Node;
 
 /// <summary>
-/// The node: reads configuration (refusing to start on an invalid one), starts the actor system, runs
-/// the start-up demo and then serves until SIGTERM or Ctrl+C, which run coordinated shutdown.
+/// The node: reads configuration (refusing to start on an invalid one, naming the key), starts the actor system and
+/// the broker (recovering every topic and record from the data directory), opens the Kafka listener and serves until
+/// SIGTERM or Ctrl+C, which run coordinated shutdown: stop accepting, let every partition finish its writes, flush
+/// and close its log, then stop the actors.
 /// </summary>
 public static class NodeProgram
 {
@@ -16,23 +22,27 @@ public static class NodeProgram
     public const int ExitFailed = 1;
     public const int ExitBadConfig = 2;
 
+    /// <summary>Printed on stdout once the node serves Kafka clients: scripts and tests wait for it.</summary>
+    public const string ReadyLinePrefix = "ActorStream node ready: kafka=";
+
+    private sealed record NodeSettings(string Name, string DataDirectory, TimeSpan StartupTimeout, TimeSpan ShutdownTimeout, BrokerSettings Broker, KafkaListenerOptions Listener, TimeSpan RequestTimeout);
+
     public static async Task<int> RunAsync(string[] args, ILoggerFactory loggerFactory, CancellationToken stop = default)
     {
+        ArgumentNullException.ThrowIfNull(loggerFactory);
         var log = loggerFactory.CreateLogger("ActorStream.Node");
-        if (!TryParseArgs(args, out var options, out var usageError))
+        if (!TryParseArgs(args, out var configPath, out var usageError))
         {
-            log.LogError("{Error}. Usage: actorstream-node [--config <file.conf>] [--exit-after-demo]", usageError);
+            log.LogError("{Error}. Usage: actorstream-node [--config <file.conf>]", usageError);
             return ExitBadConfig;
         }
 
         Config config;
-        DemoSettings demo;
-        string name;
+        NodeSettings settings;
         try
         {
-            config = LoadConfig(options.ConfigPath);
-            name = config.GetString("actorstream.node.name");
-            demo = DemoSettings.From(config);
+            config = LoadConfig(configPath);
+            settings = ReadSettings(config);
         }
         catch (ConfigException e)
         {
@@ -40,8 +50,8 @@ public static class NodeProgram
             return ExitBadConfig;
         }
 
-        var system = ActorSystem.Create(name, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
-        log.LogInformation("ActorStream node [{Name}] started with configuration {Config}", name, options.ConfigPath ?? "(built-in defaults)");
+        var system = ActorSystem.Create(settings.Name, config, new ActorSystemSetup { LoggerFactory = loggerFactory });
+        log.LogInformation("ActorStream node [{Name}] starting with configuration {Config}, data in {Data}", settings.Name, configPath ?? "(built-in defaults)", Path.GetFullPath(settings.DataDirectory));
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
@@ -56,54 +66,70 @@ public static class NodeProgram
         });
         using var stopRegistration = stop.Register(() => _ = system.CoordinatedShutdown.Run("stop requested by the host"));
 
-        var exitCode = await RunDemo(system, demo, log);
-        if (options.ExitAfterDemo)
+        BrokerNode broker;
+        KafkaListener listener;
+        try
         {
-            await system.Terminate();
-            return exitCode;
+            var placeholder = new BrokerInfo(settings.Broker.NodeId, "", 0);
+            broker = await BrokerNode.StartAsync(system, settings.Broker, placeholder, settings.StartupTimeout);
+            var context = new KafkaServerContext(broker, loggerFactory.CreateLogger("ActorStream.Kafka")) { AskTimeout = settings.RequestTimeout };
+            listener = new KafkaListener(settings.Listener, new KafkaApis(context), loggerFactory.CreateLogger("ActorStream.Kafka.Listener"));
+            listener.Start();
+            var advertised = listener.AdvertisedEndPoint;
+            context.Advertised = new BrokerInfo(broker.NodeId, advertised.Host, advertised.Port);
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-kafka-listener", async () =>
+            {
+                await listener.DisposeAsync();
+                log.LogInformation("Kafka listener closed");
+            });
+            system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-broker", () => broker.StopAsync(settings.ShutdownTimeout));
+            log.LogInformation("Kafka listener on {Bound}, advertised to clients as {Host}:{Port}", listener.LocalEndPoint, advertised.Host, advertised.Port);
+            Console.Out.WriteLine($"{ReadyLinePrefix}{listener.LocalEndPoint}");
+            Console.Out.Flush();
         }
-
-        log.LogInformation("Node [{Name}] is running; press Ctrl+C or send SIGTERM to stop", name);
-        await system.WhenTerminated;
-        log.LogInformation("Node [{Name}] stopped", name);
-        return exitCode;
-    }
-
-    private static async Task<int> RunDemo(ActorSystem system, DemoSettings demo, ILogger log)
-    {
-        log.LogInformation("Demo: {Workers} workers count {Messages:N0} messages; every {FailEvery:N0} messages one worker crashes and is restarted",
-            demo.Workers, demo.Messages, demo.FailEvery);
-        var coordinator = system.ActorOf(Props.Create(() => new Coordinator(demo)), "demo");
-        var finished = await coordinator.Ask<DemoFinished>("start", TimeSpan.FromMinutes(5));
-        var rate = finished.Counted / Math.Max(finished.Elapsed.TotalSeconds, 1e-9);
-        log.LogInformation("Demo finished: {Counted:N0} of {Messages:N0} messages counted in {Elapsed:0} ms ({Rate:N0} messages/s) across {Restarts} worker restart(s)",
-            finished.Counted, demo.Messages, finished.Elapsed.TotalMilliseconds, rate, finished.Restarts);
-        system.Stop(coordinator);
-        if (finished.Counted != demo.Messages)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or TimeoutException)
         {
-            log.LogError("Demo lost messages: counted {Counted:N0}, sent {Messages:N0}", finished.Counted, demo.Messages);
+            log.LogCritical(e, "The node could not start: {Message}", e.Message);
+            await system.Terminate();
             return ExitFailed;
         }
 
+        log.LogInformation("Node [{Name}] is running; press Ctrl+C or send SIGTERM to stop", settings.Name);
+        await system.WhenTerminated;
+        log.LogInformation("Node [{Name}] stopped", settings.Name);
         return ExitOk;
     }
 
     /// <summary>The file's settings over every reference.conf, resolved now so that any error stops the start.</summary>
     public static Config LoadConfig(string? path)
     {
+        // Load the layers whose reference.conf the node reads, so their defaults are merged in.
+        _ = typeof(BrokerNode).Assembly;
+        _ = typeof(KafkaApis).Assembly;
         var config = path is null ? ConfigFactory.Empty : ConfigFactory.ParseFile(path);
         var full = config.WithFallback(ActorSystem.ReferenceConfig());
         full.Resolve();
         return full;
     }
 
-    private sealed record Options(string? ConfigPath, bool ExitAfterDemo);
-
-    private static bool TryParseArgs(string[] args, out Options options, out string error)
+    private static NodeSettings ReadSettings(Config config)
     {
-        string? configPath = null;
-        var exitAfterDemo = false;
-        options = new Options(null, false);
+        string dataDirectory = config.GetString("actorstream.node.data-dir");
+        if (dataDirectory.Length == 0)
+            throw new ConfigException("actorstream.node.data-dir: expected a directory path, got an empty string", "actorstream.node.data-dir", null);
+        return new NodeSettings(
+            config.GetString("actorstream.node.name"),
+            dataDirectory,
+            config.GetDuration("actorstream.node.startup-timeout"),
+            config.GetDuration("actorstream.node.shutdown-timeout"),
+            BrokerSettings.FromConfig(config, dataDirectory),
+            KafkaListenerOptions.FromConfig(config),
+            config.GetDuration("actorstream.kafka.request-timeout"));
+    }
+
+    private static bool TryParseArgs(string[] args, out string? configPath, out string error)
+    {
+        configPath = null;
         error = "";
         for (var i = 0; i < args.Length; i++)
         {
@@ -112,9 +138,6 @@ public static class NodeProgram
                 case "--config" when i + 1 < args.Length:
                     configPath = args[++i];
                     break;
-                case "--exit-after-demo":
-                    exitAfterDemo = true;
-                    break;
                 default:
                     error = $"Unknown or incomplete argument '{args[i]}'";
                     return false;
@@ -122,9 +145,7 @@ public static class NodeProgram
         }
 
         if (configPath is null && File.Exists(DefaultConfigPath))
-        {
             configPath = DefaultConfigPath;
-        }
 
         if (configPath is not null && !File.Exists(configPath))
         {
@@ -132,7 +153,6 @@ public static class NodeProgram
             return false;
         }
 
-        options = new Options(configPath, exitAfterDemo);
         return true;
     }
 

@@ -58,6 +58,12 @@ public abstract class PersistentActor : ActorBase
 
     protected virtual Recovery Recovery => Recovery.Default;
 
+    /// <summary>
+    /// The journal this actor writes to and recovers from: the system's by default. A partition replica overrides it
+    /// with its own log (Akka's journal-plugin-id, as an object), so its events are the partition's records.
+    /// </summary>
+    protected virtual IAsyncJournal Journal => _persistence.Journal;
+
     /// <summary>Handles a replayed event, a <see cref="SnapshotOffer"/> and finally <see cref="RecoveryCompleted"/>.</summary>
     protected abstract bool ReceiveRecover(object message);
 
@@ -100,7 +106,7 @@ public abstract class PersistentActor : ActorBase
 
     /// <summary>Deletes events up to a sequence number; answers with DeleteMessagesSuccess or DeleteMessagesFailure.</summary>
     protected void DeleteMessages(long toSequenceNr) =>
-        PipeToSelf(_persistence.Journal.DeleteMessagesToAsync(PersistenceId, toSequenceNr), () => new DeleteMessagesSuccess(toSequenceNr), e => new DeleteMessagesFailure(e, toSequenceNr));
+        PipeToSelf(Journal.DeleteMessagesToAsync(PersistenceId, toSequenceNr), () => new DeleteMessagesSuccess(toSequenceNr), e => new DeleteMessagesFailure(e, toSequenceNr));
 
     protected void DeleteSnapshots(SnapshotSelectionCriteria criteria) =>
         PipeToSelf(_persistence.SnapshotStore.DeleteAsync(PersistenceId, criteria), () => new DeleteSnapshotsSuccess(criteria), e => new DeleteSnapshotsFailure(criteria, e));
@@ -239,7 +245,7 @@ public abstract class PersistentActor : ActorBase
         }
 
         var recovery = Recovery;
-        var journal = _persistence.Journal;
+        var journal = Journal;
         var self = Self;
         var generation = _generation;
         var from = LastSequenceNr + 1;
@@ -350,7 +356,7 @@ public abstract class PersistentActor : ActorBase
         _inFlight = [.. _batch];
         _batch.Clear();
         var generation = _generation;
-        _persistence.Journal.WriteMessagesAsync(_inFlight).PipeTo(
+        Journal.WriteMessagesAsync(_inFlight).PipeTo(
             Self, Self, results => new WriteCompleted(results, null, generation), e => new WriteCompleted(null, e, generation));
     }
 

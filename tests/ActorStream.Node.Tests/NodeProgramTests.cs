@@ -15,28 +15,44 @@ public sealed class NodeProgramTests(ITestOutputHelper output) : IDisposable
         return path;
     }
 
+    // Every node in these tests binds 127.0.0.1 port 0 and keeps its data in the test's directory.
+    private string NodeConfig(string extra = "") => WriteConfig($$"""
+        actorstream.node.data-dir = "{{Path.Combine(_dir, "data").Replace("\\", "/", StringComparison.Ordinal)}}"
+        actorstream.kafka.listener { host = "127.0.0.1", port = 0 }
+        {{extra}}
+        """);
+
     [Fact]
-    public async Task The_demo_counts_every_message_through_worker_restarts_and_the_node_exits_cleanly()
+    public async Task The_node_serves_kafka_keeps_topics_across_a_restart_and_stops_cleanly()
     {
-        var logs = new TestLoggerFactory(output);
-        var config = WriteConfig("""
-            actorstream.node.demo { workers = 3, messages = 30000, fail-every = 7000 }
-            """);
-        var exit = await NodeProgram.RunAsync(["--config", config, "--exit-after-demo"], logs);
-        Assert.Equal(NodeProgram.ExitOk, exit);
-        Assert.Contains(logs.Entries, e => e.Message.Contains("30,000 of 30,000 messages counted", StringComparison.Ordinal));
-        Assert.Equal(4, logs.Entries.Count(e => e.Message.Contains("crashed on purpose", StringComparison.Ordinal)));
+        for (int run = 0; run < 2; run++)
+        {
+            var logs = new TestLoggerFactory(output);
+            using var stop = new CancellationTokenSource();
+            var node = NodeProgram.RunAsync(["--config", NodeConfig()], logs, stop.Token);
+            await logs.WaitForAsync(e => e.Message.Contains("is running", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+            var listening = Assert.Single(logs.Entries, e => e.Message.StartsWith("Kafka listener on ", StringComparison.Ordinal));
+            Assert.Contains("127.0.0.1:", listening.Message, StringComparison.Ordinal);
+            if (run == 0)
+            {
+                Assert.Contains(logs.Entries, e => e.Message.Contains("0 topic(s)", StringComparison.Ordinal));
+            }
+
+            await stop.CancelAsync();
+            Assert.Equal(NodeProgram.ExitOk, await node.WaitAsync(TimeSpan.FromSeconds(60)));
+            Assert.Contains(logs.Entries, e => e.Message.Contains("partition log(s) flushed and closed", StringComparison.Ordinal));
+        }
     }
 
     [Fact]
     public async Task An_invalid_value_stops_the_node_naming_the_key_the_file_and_the_expected_form()
     {
         var logs = new TestLoggerFactory(output);
-        var config = WriteConfig("actorstream.node.demo.report-interval = often\n");
-        var exit = await NodeProgram.RunAsync(["--config", config, "--exit-after-demo"], logs);
+        var config = WriteConfig("actorstream.kafka.request-timeout = often\n");
+        var exit = await NodeProgram.RunAsync(["--config", config], logs);
         Assert.Equal(NodeProgram.ExitBadConfig, exit);
         var error = Assert.Single(logs.Entries, e => e.Level == LogLevel.Critical);
-        Assert.Contains("actorstream.node.demo.report-interval", error.Message, StringComparison.Ordinal);
+        Assert.Contains("actorstream.kafka.request-timeout", error.Message, StringComparison.Ordinal);
         Assert.Contains(Path.GetFileName(config) + ":1", error.Message, StringComparison.Ordinal);
         Assert.Contains("duration", error.Message, StringComparison.Ordinal);
     }
@@ -64,7 +80,7 @@ public sealed class NodeProgramTests(ITestOutputHelper output) : IDisposable
     public async Task A_stop_request_runs_coordinated_shutdown_and_the_node_returns()
     {
         var logs = new TestLoggerFactory(output);
-        var config = WriteConfig("actorstream.node.demo { messages = 1000, fail-every = 0 }\n");
+        var config = NodeConfig();
         using var stop = new CancellationTokenSource();
         var run = NodeProgram.RunAsync(["--config", config], logs, stop.Token);
         await logs.WaitForAsync(e => e.Message.Contains("is running", StringComparison.Ordinal), TimeSpan.FromSeconds(30));

@@ -23,13 +23,15 @@ public static class ApiVersionsResponder
     private static readonly KafkaResponse UnsupportedVersionResponse = new(CreateBody(UnsupportedVersion), apiVersion: 0);
 
     /// <summary>A response body listing every API of the catalog. Fields a version lacks are skipped when encoding.</summary>
-    public static ProtocolStruct CreateBody(short errorCode = 0, int throttleTimeMs = 0)
+    public static ProtocolStruct CreateBody(short errorCode = 0, int throttleTimeMs = 0, IReadOnlySet<ApiKey>? only = null)
     {
         var body = ApiVersionsMessages.Response.Create();
         body.SetInt16(ErrorCodeField, errorCode);
         body.SetInt32(ThrottleField, throttleTimeMs);
         foreach (var api in ApiCatalog.All)
         {
+            if (only is not null && !only.Contains(api.Key))
+                continue;
             var entry = body.AddStruct(ApiKeysField);
             entry.SetInt16(ApiKeyField, (short)api.Key);
             entry.SetInt16(MinVersionField, api.MinVersion);
@@ -47,6 +49,12 @@ public static class ApiVersionsResponder
     public static KafkaResponse Respond(short requestVersion, int throttleTimeMs = 0)
         => ApiCatalog.Get(ApiKey.ApiVersions).IsSupported(requestVersion)
             ? new KafkaResponse(CreateBody(0, throttleTimeMs))
+            : UnsupportedVersionResponse;
+
+    /// <summary>As <see cref="Respond(short, int)"/>, listing only the APIs a broker actually handles.</summary>
+    public static KafkaResponse Respond(short requestVersion, IReadOnlySet<ApiKey> only)
+        => ApiCatalog.Get(ApiKey.ApiVersions).IsSupported(requestVersion)
+            ? new KafkaResponse(CreateBody(0, 0, only))
             : UnsupportedVersionResponse;
 
     /// <summary>See <see cref="Respond(short, int)"/>.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using ActorStream.Hocon;
 using ActorStream.Kafka.Protocol;
 
 namespace ActorStream.Kafka.Network;
@@ -28,6 +29,45 @@ public sealed class KafkaListenerOptions
 
     /// <summary>Pending-accept queue length of the listening socket.</summary>
     public int Backlog { get; set; } = 512;
+
+    /// <summary>Reads actorstream.kafka.listener; a bad value is a <see cref="ConfigException"/> naming the key.</summary>
+    public static KafkaListenerOptions FromConfig(Config config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        const string path = "actorstream.kafka.listener";
+        string host = config.GetString($"{path}.host");
+        if (!IPAddress.TryParse(host, out var address))
+            throw new ConfigException($"{path}.host: expected an IP address to bind (e.g. \"0.0.0.0\" or \"127.0.0.1\"), got \"{host}\"", $"{path}.host", null);
+        int port = Port(config, $"{path}.port", allowZero: true);
+        int advertisedPort = Port(config, $"{path}.advertised-port", allowZero: true);
+        string advertisedHost = config.GetString($"{path}.advertised-host");
+        long maxFrame = config.GetByteSize($"{path}.max-frame-size");
+        if (maxFrame is < 1024 or > int.MaxValue)
+            throw new ConfigException($"{path}.max-frame-size: expected a size between 1 KiB and 2 GiB, got {maxFrame} bytes", $"{path}.max-frame-size", null);
+        int inFlight = config.GetInt($"{path}.max-in-flight-requests-per-connection");
+        if (inFlight < 1)
+            throw new ConfigException($"{path}.max-in-flight-requests-per-connection: expected a positive integer, got {inFlight}", $"{path}.max-in-flight-requests-per-connection", null);
+        int backlog = config.GetInt($"{path}.backlog");
+        if (backlog < 1)
+            throw new ConfigException($"{path}.backlog: expected a positive integer, got {backlog}", $"{path}.backlog", null);
+        return new KafkaListenerOptions
+        {
+            EndPoint = new IPEndPoint(address, port),
+            AdvertisedHost = advertisedHost.Length == 0 ? null : advertisedHost,
+            AdvertisedPort = advertisedPort == 0 ? null : advertisedPort,
+            MaxFrameSize = (int)maxFrame,
+            MaxInFlightRequestsPerConnection = inFlight,
+            Backlog = backlog,
+        };
+    }
+
+    private static int Port(Config config, string key, bool allowZero)
+    {
+        int port = config.GetInt(key);
+        if (port < (allowZero ? 0 : 1) || port > IPEndPoint.MaxPort)
+            throw new ConfigException($"{key}: expected a port number between {(allowZero ? 0 : 1)} and {IPEndPoint.MaxPort}, got {port}", key, null);
+        return port;
+    }
 
     internal void Validate()
     {

@@ -55,7 +55,18 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
 
     public string Directory { get; }
 
-    public LogConfig Config { get; }
+    public LogConfig Config { get; private set; }
+
+    /// <summary>
+    /// Applies changed settings (a topic's altered configs) from the next append, roll or retention pass on; the
+    /// existing segments and indexes keep their shape.
+    /// </summary>
+    public void UpdateConfig(LogConfig config)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        config.Validate();
+        Config = config;
+    }
 
     /// <summary>The offset the next appended record gets.</summary>
     public long LogEndOffset => Volatile.Read(ref _logEndOffset);

@@ -1,0 +1,76 @@
+using ActorStream.Actors;
+using ActorStream.Broker.Controller;
+using ActorStream.Broker.Metadata;
+using ActorStream.Broker.Replication;
+using ActorStream.Persistence;
+using Microsoft.Extensions.Logging;
+
+namespace ActorStream.Broker;
+
+/// <summary>
+/// One running broker: the controller, the replica manager and its partition replicas, in one actor system, and the
+/// thread-safe views request handlers read (the metadata image, the partitions this broker leads). The Kafka layer
+/// holds one and translates requests into messages to these actors.
+/// </summary>
+public sealed class BrokerNode
+{
+    private readonly IActorRef _replicaManager;
+    private int _stopped;
+
+    private BrokerNode(ActorSystem system, BrokerSettings settings, MetadataCache metadata, PartitionRegistry partitions, IActorRef controller, IActorRef replicaManager)
+    {
+        System = system;
+        Settings = settings;
+        Metadata = metadata;
+        Partitions = partitions;
+        Controller = controller;
+        _replicaManager = replicaManager;
+    }
+
+    public ActorSystem System { get; }
+
+    public BrokerSettings Settings { get; }
+
+    public int NodeId => Settings.NodeId;
+
+    public MetadataCache Metadata { get; }
+
+    public PartitionRegistry Partitions { get; }
+
+    /// <summary>The controller actor: topic changes and producer ids go here.</summary>
+    public IActorRef Controller { get; }
+
+    /// <summary>
+    /// Starts the broker on <paramref name="system"/>: installs the journal (the metadata log under the data
+    /// directory) and snapshot store, recovers the metadata and starts a replica for every partition. Completes once
+    /// the broker can serve requests.
+    /// </summary>
+    public static async Task<BrokerNode> StartAsync(ActorSystem system, BrokerSettings settings, BrokerInfo self, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(system);
+        ArgumentNullException.ThrowIfNull(settings);
+        Directory.CreateDirectory(settings.DataDirectory);
+        Persistence.Persistence.Configure(system,
+            new SegmentLogJournal(Path.Combine(settings.DataDirectory, "__metadata"), loggers: system.LoggerFactory, time: settings.Time),
+            new FileSnapshotStore(Path.Combine(settings.DataDirectory, "__snapshots")));
+        var metadata = new MetadataCache(MetadataImage.Empty("", self));
+        var partitions = new PartitionRegistry();
+        var replicaManager = system.SystemActorOf(ReplicaManager.Props(settings, partitions), "replicas");
+        var controller = system.SystemActorOf(ControllerActor.Props(settings, metadata, replicaManager), "controller");
+        await controller.Ask<ControllerReady>(AwaitControllerReady.Instance, timeout).ConfigureAwait(false);
+        system.Log.LogInformation("Broker {NodeId} started: data in {Directory}, {Topics} topic(s), {Partitions} partition(s)",
+            settings.NodeId, Path.GetFullPath(settings.DataDirectory), metadata.Current.Topics.Count, partitions.Count);
+        return new BrokerNode(system, settings, metadata, partitions, controller, replicaManager);
+    }
+
+    /// <summary>Graceful stop: every replica finishes its writes, flushes and closes its log.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+            return;
+        var stopped = await _replicaManager.Ask<AllReplicasStopped>(StopAllReplicas.Instance, timeout).ConfigureAwait(false);
+        System.Log.LogInformation("Broker {NodeId} stopped: {Count} partition log(s) flushed and closed", NodeId, stopped.Count);
+        System.Stop(Controller);
+        System.Stop(_replicaManager);
+    }
+}

@@ -1,0 +1,182 @@
+using System.Text.RegularExpressions;
+using ActorStream.Actors;
+using ActorStream.Broker.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace ActorStream.Broker.Replication;
+
+/// <summary>
+/// Keeps this broker's replicas in line with the committed metadata: one <see cref="PartitionReplica"/> child per
+/// partition it leads, each with its log under the data directory as Kafka names it (&lt;topic&gt;-&lt;partition&gt;).
+/// A deleted topic's replicas close and delete their files before the deletion is reported done; a re-created topic
+/// of the same name waits until the old directory is gone. Also drives retention on a timer.
+/// </summary>
+public sealed partial class ReplicaManager : ReceiveActor
+{
+    private readonly BrokerSettings _settings;
+    private readonly PartitionRegistry _registry;
+    private readonly Dictionary<TopicPartition, PartitionState> _stopping = [];
+    private readonly List<(IActorRef ReplyTo, long Version)> _waiting = [];
+    private readonly ILoggerFactory _loggers;
+    private MetadataImage? _image;
+    private IActorRef? _shutdownReplyTo;
+    private int _stoppedAtShutdown;
+
+    public ReplicaManager(BrokerSettings settings, PartitionRegistry registry)
+    {
+        _settings = settings;
+        _registry = registry;
+        _loggers = Context.System.LoggerFactory;
+
+        Receive<ApplyMetadata>(apply =>
+        {
+            bool first = _image is null;
+            _image = apply.Image;
+            if (first)
+                DeleteOrphanDirectories(apply.Image);
+            Reconcile();
+            _waiting.Add((Sender, apply.Image.Version));
+            ReplyIfSettled();
+        });
+        Receive<ReplicaStopped>(stopped =>
+        {
+            if (_stopping.Remove(stopped.TopicPartition, out var state))
+                _registry.Remove(state);
+            if (_shutdownReplyTo is not null)
+            {
+                _stoppedAtShutdown++;
+                if (_stopping.Count == 0)
+                    _shutdownReplyTo.Tell(new AllReplicasStopped(_stoppedAtShutdown));
+                return;
+            }
+
+            Reconcile();
+            ReplyIfSettled();
+        });
+        Receive<ReplicaReady>(_ => { });
+        Receive<CheckRetention>(check =>
+        {
+            foreach (var child in Context.GetChildren())
+                child.Tell(check);
+        });
+        Receive<StopAllReplicas>(_ =>
+        {
+            _shutdownReplyTo = Sender;
+            foreach (var state in _registry.All.ToList())
+                StopReplica(state, delete: false);
+            if (_stopping.Count == 0)
+                Sender.Tell(new AllReplicasStopped(0));
+        });
+        Receive<Terminated>(terminated =>
+        {
+            // A replica that stopped on its own failed (its log could not be read or written): it is offline until
+            // the node restarts, and requests for it are answered NOT_LEADER_OR_FOLLOWER.
+            var state = _registry.All.FirstOrDefault(s => s.Replica.Equals(terminated.ActorRef));
+            if (state is not null && !_stopping.ContainsKey(state.TopicPartition))
+            {
+                _registry.Remove(state);
+                Log.LogError("Partition {Partition} is offline: its replica stopped after a failure (see the error above); restart the node to recover it", state.TopicPartition);
+            }
+        });
+    }
+
+    public static Props Props(BrokerSettings settings, PartitionRegistry registry) =>
+        Actors.Props.Create(() => new ReplicaManager(settings, registry));
+
+    protected override void PreStart() =>
+        Timers.StartPeriodicTimer("retention", CheckRetention.Instance, _settings.RetentionCheckInterval);
+
+    // A failed replica stops (its log state is unknown); Terminated marks it offline.
+    protected override SupervisorStrategy SupervisorStrategy() => Actors.SupervisorStrategy.StoppingStrategy;
+
+    private void Reconcile()
+    {
+        if (_image is null || _shutdownReplyTo is not null)
+            return;
+        var wanted = new Dictionary<TopicPartition, (TopicImage Topic, PartitionImage Partition)>();
+        foreach (var topic in _image.Topics.Values)
+        {
+            foreach (var partition in topic.Partitions)
+            {
+                if (partition.Leader == _settings.NodeId)
+                    wanted[new TopicPartition(topic.Name, partition.Index)] = (topic, partition);
+            }
+        }
+
+        foreach (var state in _registry.All.ToList())
+        {
+            if (!wanted.TryGetValue(state.TopicPartition, out var desired) || desired.Topic.TopicId != state.TopicId)
+                StopReplica(state, delete: true);
+        }
+
+        foreach (var (tp, (topic, partition)) in wanted)
+        {
+            var existing = _registry.Find(tp);
+            if (existing is not null && existing.TopicId == topic.TopicId)
+            {
+                existing.Replica.Tell(new UpdateReplicaPolicy(PolicyFor(topic)));
+                continue;
+            }
+
+            if (existing is null && !_stopping.ContainsKey(tp))
+                StartReplica(tp, topic, partition);
+        }
+    }
+
+    private ReplicaPolicy PolicyFor(TopicImage topic) => TopicPolicies.ReplicaPolicy(topic.Config, _settings.Defaults);
+
+    private void StartReplica(TopicPartition tp, TopicImage topic, PartitionImage partition)
+    {
+        var policy = PolicyFor(topic);
+        var directory = Path.Combine(_settings.DataDirectory, tp.ToString());
+        var log = Persistence.SegmentLog.Log.Open(directory, policy.LogConfig, _loggers.CreateLogger($"ActorStream.Broker.Log.{tp}"), _settings.Time);
+        var state = new PartitionState(tp, topic.TopicId, log, partition.LeaderEpoch);
+        var replica = Context.ActorOf(PartitionReplica.Props(state, policy, _settings.Replica), $"{tp}-{topic.TopicId:N}");
+        state.Replica = replica;
+        Context.Watch(replica);
+        _registry.Add(state);
+    }
+
+    private void StopReplica(PartitionState state, bool delete)
+    {
+        if (_stopping.ContainsKey(state.TopicPartition))
+            return;
+        _stopping[state.TopicPartition] = state;
+        Context.Unwatch(state.Replica);
+        state.Replica.Tell(new StopReplica(delete));
+        if (delete)
+            Log.LogInformation("Deleting partition {Partition} (topic id {TopicId}): closing its log and removing its files", state.TopicPartition, state.TopicId);
+    }
+
+    private void ReplyIfSettled()
+    {
+        if (_stopping.Count > 0)
+            return;
+        foreach (var (replyTo, version) in _waiting)
+            replyTo.Tell(new MetadataApplied(version));
+        _waiting.Clear();
+    }
+
+    // A topic deleted while the node was down (or whose deletion a crash interrupted) leaves a directory that no
+    // partition claims: remove it, so a deleted topic's data never comes back.
+    private void DeleteOrphanDirectories(MetadataImage image)
+    {
+        if (!Directory.Exists(_settings.DataDirectory))
+            return;
+        foreach (var directory in Directory.EnumerateDirectories(_settings.DataDirectory))
+        {
+            var match = PartitionDirectory().Match(Path.GetFileName(directory));
+            if (!match.Success)
+                continue;
+            var tp = new TopicPartition(match.Groups[1].Value, int.Parse(match.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture));
+            if (image.Partition(tp) is null)
+            {
+                Log.LogWarning("Removing {Directory}: partition {Partition} is not in the cluster metadata (its topic was deleted)", directory, tp);
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^([a-zA-Z0-9._-]+)-([0-9]+)$")]
+    private static partial Regex PartitionDirectory();
+}

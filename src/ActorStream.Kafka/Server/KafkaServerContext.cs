@@ -1,0 +1,56 @@
+using ActorStream.Broker;
+using ActorStream.Broker.Metadata;
+using Microsoft.Extensions.Logging;
+
+namespace ActorStream.Kafka.Server;
+
+/// <summary>What every API handler needs: the broker, how clients reach this node, and how long to wait on actors.</summary>
+public sealed class KafkaServerContext(BrokerNode broker, ILogger logger)
+{
+    private BrokerInfo? _advertised;
+
+    public BrokerNode Broker { get; } = broker;
+
+    public ILogger Logger { get; } = logger;
+
+    /// <summary>The longest a handler waits for an actor's answer before it answers REQUEST_TIMED_OUT.</summary>
+    public TimeSpan AskTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>This node as clients must address it (set once the listener is bound, since port 0 picks the port then).</summary>
+    public BrokerInfo Advertised
+    {
+        get => _advertised ?? throw new InvalidOperationException("The Kafka listener has not been bound yet.");
+        set => _advertised = value;
+    }
+
+    /// <summary>Brokers as Metadata answers them: this node as advertised, others as the image knows them.</summary>
+    public IEnumerable<BrokerInfo> Brokers(MetadataImage image) =>
+        image.Brokers.Values.OrderBy(b => b.NodeId).Select(b => b.NodeId == Broker.NodeId ? Advertised : b);
+}
+
+/// <summary>The handler of one API.</summary>
+public abstract class ApiHandler(KafkaServerContext context)
+{
+    protected KafkaServerContext Context { get; } = context;
+
+    protected BrokerNode Broker => Context.Broker;
+
+    public abstract Protocol.ApiKey ApiKey { get; }
+
+    public abstract ValueTask<Network.KafkaResponse?> HandleAsync(Network.KafkaRequest request, CancellationToken cancellationToken);
+
+    /// <summary>Waits for an actor's answer; null when it did not come within the ask timeout.</summary>
+    protected async Task<T?> AskAsync<T>(Actors.IActorRef actor, object message, CancellationToken cancellationToken)
+        where T : class
+    {
+        try
+        {
+            return await Actors.AskExtensions.Ask<T>(actor, message, Context.AskTimeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Actors.AskTimeoutException)
+        {
+            Context.Logger.LogWarning("No answer from {Actor} to {Message} within {Timeout}; answering REQUEST_TIMED_OUT", actor, message.GetType().Name, Context.AskTimeout);
+            return null;
+        }
+    }
+}
