@@ -15,10 +15,12 @@ namespace ActorStream.Broker;
 public sealed class BrokerNode
 {
     private readonly IActorRef _replicaManager;
+    private readonly SegmentLogJournal _metadataJournal;
     private int _stopped;
 
-    private BrokerNode(ActorSystem system, BrokerSettings settings, MetadataCache metadata, PartitionRegistry partitions, IActorRef controller, IActorRef replicaManager)
+    private BrokerNode(ActorSystem system, BrokerSettings settings, MetadataCache metadata, PartitionRegistry partitions, IActorRef controller, IActorRef replicaManager, SegmentLogJournal metadataJournal)
     {
+        _metadataJournal = metadataJournal;
         System = system;
         Settings = settings;
         Metadata = metadata;
@@ -50,9 +52,8 @@ public sealed class BrokerNode
         ArgumentNullException.ThrowIfNull(system);
         ArgumentNullException.ThrowIfNull(settings);
         Directory.CreateDirectory(settings.DataDirectory);
-        Persistence.Persistence.Configure(system,
-            new SegmentLogJournal(Path.Combine(settings.DataDirectory, "__metadata"), loggers: system.LoggerFactory, time: settings.Time),
-            new FileSnapshotStore(Path.Combine(settings.DataDirectory, "__snapshots")));
+        var journal = new SegmentLogJournal(Path.Combine(settings.DataDirectory, "__metadata"), loggers: system.LoggerFactory, time: settings.Time);
+        Persistence.Persistence.Configure(system, journal, new FileSnapshotStore(Path.Combine(settings.DataDirectory, "__snapshots")));
         var metadata = new MetadataCache(MetadataImage.Empty("", self));
         var partitions = new PartitionRegistry();
         var replicaManager = system.SystemActorOf(ReplicaManager.Props(settings, partitions), "replicas");
@@ -60,7 +61,7 @@ public sealed class BrokerNode
         await controller.Ask<ControllerReady>(AwaitControllerReady.Instance, timeout).ConfigureAwait(false);
         system.Log.LogInformation("Broker {NodeId} started: data in {Directory}, {Topics} topic(s), {Partitions} partition(s)",
             settings.NodeId, Path.GetFullPath(settings.DataDirectory), metadata.Current.Topics.Count, partitions.Count);
-        return new BrokerNode(system, settings, metadata, partitions, controller, replicaManager);
+        return new BrokerNode(system, settings, metadata, partitions, controller, replicaManager, journal);
     }
 
     /// <summary>Graceful stop: every replica finishes its writes, flushes and closes its log.</summary>
@@ -72,5 +73,7 @@ public sealed class BrokerNode
         System.Log.LogInformation("Broker {NodeId} stopped: {Count} partition log(s) flushed and closed", NodeId, stopped.Count);
         System.Stop(Controller);
         System.Stop(_replicaManager);
+        // The metadata log: written through by every committed change already; closing flushes and releases it.
+        await _metadataJournal.DisposeAsync().ConfigureAwait(false);
     }
 }
