@@ -14,7 +14,9 @@ public sealed class Persistence
 
     private Persistence(ActorSystem system, IAsyncJournal? journal, ISnapshotStore? snapshotStore)
     {
-        var config = system.Settings;
+        // The system's settings may predate this assembly's load (ReferenceConfig merges loaded assemblies only):
+        // fall back to our own reference.conf so the documented defaults always apply.
+        var config = system.Settings.WithFallback(Hocon.ConfigFactory.FromResource(typeof(Persistence).Assembly, "ActorStream.Persistence.reference.conf"));
         var journalPlugin = config.GetString("actorstream.persistence.journal.plugin");
         Journal = journal ?? journalPlugin switch
         {
