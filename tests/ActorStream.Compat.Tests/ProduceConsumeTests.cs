@@ -9,8 +9,8 @@ namespace ActorStream.Compat.Tests;
 /// beginning and check keys, values, headers and per-partition offsets.
 /// Codecs per client (each client's full set available here is covered; the rest is not a skip but absent):
 ///   confluent-kafka-python and kcat (librdkafka 2.0.2, built with all of them): none, gzip, snappy, lz4, zstd;
-///   kafka-python 2.0.2 under /usr/bin/python3: none, gzip (snappy, lz4 and zstd need the python-snappy, lz4 and
-///     zstandard modules, which the Debian install here lacks);
+///   kafka-python 2.0.2 under /usr/bin/python3: none, gzip, snappy, lz4, zstd (with Debian's python3-snappy,
+///     python3-lz4 and python3-zstandard, which .ci/run installs);
 ///   KafkaJS 2.2.4: none, gzip (snappy, lz4, zstd need extra codec packages KafkaJS does not bundle).
 /// </summary>
 public sealed class ProduceConsumeTests(NodeFixture fixture, ITestOutputHelper output) : CompatTest(fixture, output), IClassFixture<NodeFixture>
@@ -62,7 +62,7 @@ public sealed class ProduceConsumeTests(NodeFixture fixture, ITestOutputHelper o
     }
 
     [Theory]
-    [MemberData(nameof(GzipOnlyCodecs))]
+    [MemberData(nameof(LibrdkafkaCodecs))]
     public async Task KafkaPython_produces_keys_headers_with_codec_and_both_clients_consume_them(string codec)
     {
         var topic = await CreateTopic($"kafkapython-{codec}");

@@ -19,10 +19,9 @@ Commands (parameters in --spec JSON; see compat_common.py for the calling conven
                     on top of kafka-python's protocol classes: 2.0.2 has no API for it), create partitions,
                     delete, gone from metadata, recreate
 
-Compression: this client's codecs come from optional Python modules; /usr/bin/python3 here has none of
-python-snappy, lz4 or zstandard (the Debian packages python3-snappy, python3-lz4, python3-zstandard are not
-in the CI install list), so only "none" and "gzip" (zlib, always present) are exercised with kafka-python.
-The script refuses an unavailable codec instead of silently sending uncompressed batches.
+Compression: this client's codecs come from optional Python modules (Debian's python3-snappy, python3-lz4
+and python3-zstandard, which .ci/run installs); gzip (zlib) is always present. The script refuses an
+unavailable codec instead of silently sending uncompressed batches.
 """
 
 import sys
