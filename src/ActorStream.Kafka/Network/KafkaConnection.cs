@@ -404,6 +404,12 @@ public sealed class KafkaConnection : IAsyncDisposable
                 {
                     BeginClose($"the connection was lost while writing ({(e.InnerException ?? e).Message})", LogLevel.Information, abort: true);
                 }
+                catch (ProtocolException e) when (!IsAborted)
+                {
+                    // The handler refused the request as a protocol violation (an API this broker does not serve):
+                    // the client's fault, so a warning, and the connection closes as Kafka's does.
+                    BeginClose($"{pending.ApiKey} v{pending.ApiVersion} (correlation id {pending.CorrelationId}) refused: {e.Message}", LogLevel.Warning, abort: true);
+                }
                 catch (Exception e) when (!IsAborted)
                 {
                     // A handler or encoding failure is a broker bug; the client would wait forever for this

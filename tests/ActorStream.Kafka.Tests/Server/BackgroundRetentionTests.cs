@@ -1,0 +1,97 @@
+using ActorStream.Kafka.Protocol;
+using ActorStream.Kafka.Protocol.Codec;
+using ActorStream.Kafka.Protocol.Messages.CreateTopics;
+using ActorStream.Kafka.Tests.Network;
+using ActorStream.Records;
+using Xunit.Abstractions;
+using static ActorStream.Kafka.Tests.Server.BrokerServerFixture;
+
+namespace ActorStream.Kafka.Tests.Server;
+
+/// <summary>Retention and compaction run on their own, on every partition, on the replica manager's timer.</summary>
+public sealed class BackgroundRetentionTests(ITestOutputHelper output)
+{
+    private static async Task CreateAsync(TestClient client, string name, params (string Name, string Value)[] configs)
+    {
+        var body = CreateTopicsMessages.Request.Create();
+        var topic = body.AddStruct("Topics");
+        topic.SetString("Name", name);
+        topic.SetInt32("NumPartitions", 1);
+        topic.SetInt16("ReplicationFactor", 1);
+        foreach (var (n, v) in configs)
+        {
+            var c = topic.AddStruct("Configs");
+            c.SetString("Name", n);
+            c.SetString("Value", v);
+        }
+
+        var response = await CallAsync(client, ApiKey.CreateTopics, 5, body, correlationId: 1);
+        Assert.Equal(0, response.GetStructs("Topics")![0].GetInt16("ErrorCode"));
+    }
+
+    private static byte[] KeyedBatch(string key, string value, long timestamp)
+    {
+        using var builder = new RecordBatchBuilder();
+        builder.Append(timestamp, global::System.Text.Encoding.UTF8.GetBytes(key), global::System.Text.Encoding.UTF8.GetBytes(value));
+        return builder.ToArray();
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        // Hang detection only: the check interval is 50 ms, so this normally returns within a few passes.
+        using var timeout = new CancellationTokenSource(NetworkTests.Timeout);
+        while (!condition())
+            await Task.Delay(20, timeout.Token);
+    }
+
+    [Fact]
+    public async Task Expired_segments_are_deleted_and_the_log_start_offset_moves_without_any_request()
+    {
+        await using var server = await StartAsync(output, s => s with { RetentionCheckInterval = TimeSpan.FromMilliseconds(50) });
+        await using var client = await server.ConnectAsync();
+        // Tiny segments, and records stamped an hour ago against a one-minute retention.
+        await CreateAsync(client, "expiring", ("segment.bytes", "200"), ("retention.ms", "60000"));
+        long old = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
+        for (int i = 0; i < 10; i++)
+            await CallAsync(client, ApiKey.Produce, 8, ProduceBody("expiring", 0, KeyedBatch($"k{i}", new string('x', 100), old)), correlationId: 10 + i);
+
+        Assert.True(server.Broker.Partitions.TryGet(new("expiring", 0), out var partition));
+        Assert.True(partition.Log.SegmentCount > 5);
+        await WaitUntilAsync(() => partition.LogStartOffset > 0);
+        Assert.Equal(1, partition.Log.SegmentCount); // only the active segment is left
+        Assert.Equal(10, partition.HighWatermark);
+    }
+
+    [Fact]
+    public async Task A_compacted_topic_keeps_the_latest_value_per_key_in_the_background()
+    {
+        await using var server = await StartAsync(output, s => s with { RetentionCheckInterval = TimeSpan.FromMilliseconds(50) });
+        await using var client = await server.ConnectAsync();
+        await CreateAsync(client, "latest", ("cleanup.policy", "compact"), ("segment.bytes", "200"), ("min.cleanable.dirty.ratio", "0.01"));
+        long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        for (int i = 0; i < 12; i++)
+            await CallAsync(client, ApiKey.Produce, 8, ProduceBody("latest", 0, KeyedBatch($"key{i % 3}", $"value{i}", now)), correlationId: 10 + i);
+
+        Assert.True(server.Broker.Partitions.TryGet(new("latest", 0), out var partition));
+        long sizeBefore = partition.Log.Size;
+        await WaitUntilAsync(() => partition.Log.Size < sizeBefore);
+
+        // A fetch reads within one segment, as Kafka's does: read on from the next offset up to the high watermark.
+        var values = new List<(long Offset, string Value)>();
+        for (long next = 0, call = 50; next < partition.HighWatermark; call++)
+        {
+            var fetched = await CallAsync(client, ApiKey.Fetch, 11, FetchBody([("latest", 0, next)], 0, 0), correlationId: (int)call);
+            var batch = RecordsOf(fetched.GetStructs("Responses")![0].GetStructs("Partitions")![0]).Where(r => r.Offset >= next).ToList();
+            Assert.NotEmpty(batch);
+            values.AddRange(batch);
+            next = batch[^1].Offset + 1;
+        }
+
+        // Offsets are preserved; for each key only its last value survives (the active segment is never cleaned).
+        Assert.True(values.Count < 12, $"{values.Count} records left");
+        Assert.Equal(values.Select(v => v.Offset).Order(), values.Select(v => v.Offset));
+        Assert.Contains((11L, "value11"), values);
+        Assert.DoesNotContain((0L, "value0"), values);
+        _ = typeof(ProtocolStruct);
+    }
+}
