@@ -103,6 +103,28 @@ public sealed class ProducerStateManager
         entry.LastTimestamp = Math.Max(entry.LastTimestamp, batch.Timestamp);
     }
 
+    /// <summary>What <see cref="Restore"/> needs to undo updates of one producer: its entry as it was (null: none).</summary>
+    public readonly record struct Memento(long ProducerId, ProducerEntry? Entry);
+
+    /// <summary>Captures a producer's entry before tentative updates (a request whose later batch may yet be refused).</summary>
+    public Memento Capture(long producerId) =>
+        new(producerId, _producers.TryGetValue(producerId, out var entry) ? new ProducerEntry(producerId, entry.Epoch, [.. entry.Batches], entry.LastTimestamp) : null);
+
+    /// <summary>Puts a producer's entry back as captured.</summary>
+    public void Restore(Memento memento)
+    {
+        if (memento.Entry is not { } captured)
+        {
+            _producers.Remove(memento.ProducerId);
+            return;
+        }
+
+        var entry = new Entry(captured.Epoch) { LastTimestamp = captured.LastTimestamp };
+        foreach (var batch in captured.Batches)
+            entry.Batches.Enqueue(batch);
+        _producers[memento.ProducerId] = entry;
+    }
+
     /// <summary>Forgets producers idle for longer than producer.id.expiration.ms (Kafka's default is one day).</summary>
     public int RemoveExpired(long nowMs, long expirationMs)
     {

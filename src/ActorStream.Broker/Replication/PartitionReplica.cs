@@ -63,6 +63,9 @@ public sealed class PartitionReplica : PersistentActor
 
                 return true;
             case RecoveryCompleted:
+                // Recovery skipped any snapshot beyond the log end (taken before the log lost its tail); delete it, or
+                // a later recovery, once the log has grown past it, would load producer state the log never kept.
+                DeleteSnapshots(new SnapshotSelectionCriteria(long.MaxValue, MinSequenceNr: _state.Log.LogEndOffset + 1));
                 _state.AdvanceHighWatermark(_state.Log.LogEndOffset);
                 Log.LogInformation("Partition {Partition} recovered: offsets [{Start}, {End}), {Producers} idempotent producer(s), leader epoch {Epoch}",
                     TopicPartition, _state.LogStartOffset, _state.LogEndOffset, _producers.Count, _state.LeaderEpoch);
@@ -140,6 +143,7 @@ public sealed class PartitionReplica : PersistentActor
         long firstOffset = -1;
         long appendTime = _policy.TimestampType == TimestampType.LogAppendTime ? Context.System.Clock.UtcNow.ToUnixTimeMilliseconds() : -1;
         AppendResult? duplicate = null;
+        var undo = new List<ProducerStateManager.Memento>(0);
         int position = 0;
         while (position < records.Length)
         {
@@ -151,6 +155,10 @@ public sealed class PartitionReplica : PersistentActor
             var check = _producers.Check(batch.ProducerId, batch.ProducerEpoch, batch.BaseSequence, lastSequence);
             if (check.Error != ErrorCode.None)
             {
+                // Nothing of this request is written: undo the producer-state updates of its earlier batches, or a
+                // retry of one of them would be acknowledged as a duplicate of a batch that was never appended.
+                for (int i = undo.Count - 1; i >= 0; i--)
+                    _producers.Restore(undo[i]);
                 Sender.Tell(AppendResult.Failed(check.Error, $"{TopicPartition}: {check.Message}"));
                 return;
             }
@@ -175,6 +183,8 @@ public sealed class PartitionReplica : PersistentActor
 
             if (firstOffset < 0)
                 firstOffset = nextOffset;
+            if (batch.ProducerId >= 0 && position < records.Length)
+                undo.Add(_producers.Capture(batch.ProducerId)); // another batch follows that may still be refused
             _producers.Update(batch.ProducerId, batch.ProducerEpoch,
                 new BatchMetadata(batch.BaseSequence, lastSequence, nextOffset, nextOffset + lastOffsetDelta, maxTimestamp));
             nextOffset += lastOffsetDelta + 1;
@@ -291,9 +301,11 @@ public sealed class PartitionReplica : PersistentActor
         DeferAsync(stop, _ =>
         {
             _state.GoOffline();
-            if (!stop.Delete && _batchesSinceSnapshot > 0)
-                SaveSnapshot(_producers.ToSnapshot());
-            CloseAsync(stop.Delete).PipeTo(Self, Self, () => new ReplicaClosed(replyTo), e =>
+            // Written before the log closes, so a clean restart replays nothing; StopAsync returns after both.
+            var snapshot = !stop.Delete && _batchesSinceSnapshot > 0
+                ? (new SnapshotMetadata(PersistenceId, LastSequenceNr, Context.System.Clock.UtcNow.ToUnixTimeMilliseconds()), _producers.ToSnapshot())
+                : default((SnapshotMetadata, ProducerStateSnapshot)?);
+            CloseAsync(stop.Delete, snapshot).PipeTo(Self, Self, () => new ReplicaClosed(replyTo), e =>
             {
                 Log.LogError(e, "Partition {Partition}: closing the log failed", TopicPartition);
                 return new ReplicaClosed(replyTo);
@@ -301,13 +313,16 @@ public sealed class PartitionReplica : PersistentActor
         });
     }
 
-    private async Task CloseAsync(bool delete)
+    private async Task CloseAsync(bool delete, (SnapshotMetadata Metadata, ProducerStateSnapshot State)? snapshot)
     {
         var log = _state.Log;
+        var store = Persistence.Persistence.Get(Context.System).SnapshotStore;
+        if (snapshot is { } last)
+            await store.SaveAsync(last.Metadata, last.State).ConfigureAwait(false);
         if (delete)
         {
             await log.DeleteAsync().ConfigureAwait(false);
-            await Persistence.Persistence.Get(Context.System).SnapshotStore.DeleteAsync(PersistenceId, SnapshotSelectionCriteria.Latest).ConfigureAwait(false);
+            await store.DeleteAsync(PersistenceId, SnapshotSelectionCriteria.Latest).ConfigureAwait(false);
             return;
         }
 

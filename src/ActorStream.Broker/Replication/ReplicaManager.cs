@@ -16,6 +16,7 @@ public sealed partial class ReplicaManager : ReceiveActor
     private readonly BrokerSettings _settings;
     private readonly PartitionRegistry _registry;
     private readonly Dictionary<TopicPartition, PartitionState> _stopping = [];
+    private readonly HashSet<TopicPartition> _starting = [];
     private readonly List<(IActorRef ReplyTo, long Version)> _waiting = [];
     private readonly ILoggerFactory _loggers;
     private MetadataImage? _image;
@@ -53,7 +54,11 @@ public sealed partial class ReplicaManager : ReceiveActor
             Reconcile();
             ReplyIfSettled();
         });
-        Receive<ReplicaReady>(_ => { });
+        Receive<ReplicaReady>(ready =>
+        {
+            if (_starting.Remove(ready.TopicPartition))
+                ReplyIfSettled();
+        });
         Receive<CheckRetention>(check =>
         {
             foreach (var child in Context.GetChildren())
@@ -75,6 +80,8 @@ public sealed partial class ReplicaManager : ReceiveActor
             if (state is not null && !_stopping.ContainsKey(state.TopicPartition))
             {
                 _registry.Remove(state);
+                if (_starting.Remove(state.TopicPartition))
+                    ReplyIfSettled();
                 Log.LogError("Partition {Partition} is offline: its replica stopped after a failure (see the error above); restart the node to recover it", state.TopicPartition);
             }
         });
@@ -135,6 +142,7 @@ public sealed partial class ReplicaManager : ReceiveActor
         state.Replica = replica;
         Context.Watch(replica);
         _registry.Add(state);
+        _starting.Add(tp);
     }
 
     private void StopReplica(PartitionState state, bool delete)
@@ -148,9 +156,11 @@ public sealed partial class ReplicaManager : ReceiveActor
             Log.LogInformation("Deleting partition {Partition} (topic id {TopicId}): closing its log and removing its files", state.TopicPartition, state.TopicId);
     }
 
+    // An image counts as applied once its replicas recovered (their high watermarks are set, so a fetch or a
+    // ListOffsets "latest" right after a start sees every committed record) and deleted ones are gone.
     private void ReplyIfSettled()
     {
-        if (_stopping.Count > 0)
+        if (_stopping.Count > 0 || _starting.Count > 0)
             return;
         foreach (var (replyTo, version) in _waiting)
             replyTo.Tell(new MetadataApplied(version));
