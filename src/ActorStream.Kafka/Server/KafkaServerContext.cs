@@ -39,6 +39,13 @@ public abstract class ApiHandler(KafkaServerContext context)
 
     public abstract ValueTask<Network.KafkaResponse?> HandleAsync(Network.KafkaRequest request, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Why this broker cannot serve a partition it has no online replica of: unknown to the metadata, or led elsewhere
+    /// (or offline), which makes the client refresh its metadata and retry.
+    /// </summary>
+    protected ErrorCode NotServedHere(TopicPartition tp) =>
+        Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
+
     /// <summary>Waits for an actor's answer; null when it did not come within the ask timeout.</summary>
     protected async Task<T?> AskAsync<T>(Actors.IActorRef actor, object message, CancellationToken cancellationToken)
         where T : class

@@ -94,7 +94,7 @@ public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(contex
             var tp = new TopicPartition(w.Topic, w.Partition);
             if (!Broker.Partitions.TryGet(tp, out var state))
             {
-                var error = Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
+                var error = NotServedHere(tp);
                 reads.Add(new Read(w, error, null));
                 continue;
             }

@@ -40,7 +40,7 @@ public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(
         entry.SetInt32("PartitionIndex", tp.Partition);
         if (!Broker.Partitions.TryGet(tp, out var state))
         {
-            var error = Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
+            var error = NotServedHere(tp);
             entry.SetInt16("ErrorCode", (short)error);
             return;
         }

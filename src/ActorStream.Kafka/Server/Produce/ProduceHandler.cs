@@ -81,7 +81,7 @@ public sealed class ProduceHandler(KafkaServerContext context) : ApiHandler(cont
     {
         if (!Broker.Partitions.TryGet(tp, out var partition))
         {
-            var error = Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
+            var error = NotServedHere(tp);
             return AppendResult.Failed(error, $"{tp} is not led by broker {Broker.NodeId}");
         }
 
