@@ -113,8 +113,9 @@ public sealed class CoordinatedShutdown
 
             var settings = _phases[phase];
             _log.LogDebug("Coordinated shutdown phase [{Phase}]: {Count} task(s)", phase, tasks.Count);
-            var all = Task.WhenAll(tasks.Select(t => RunTask(phase, t.Name, t.Task)));
+            // The timeout first: the last phase's task disposes the scheduler the timeout runs on.
             var timeout = Delay(settings.Timeout);
+            var all = Task.WhenAll(tasks.Select(t => RunTask(phase, t.Name, t.Task)));
             if (await Task.WhenAny(all, timeout) != all)
             {
                 var message = $"Coordinated shutdown phase [{phase}] timed out after {settings.Timeout.TotalMilliseconds:0} ms";
@@ -151,7 +152,16 @@ public sealed class CoordinatedShutdown
     private Task Delay(TimeSpan delay)
     {
         var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _system.Scheduler.ScheduleOnce(delay, () => tcs.TrySetResult());
+        try
+        {
+            _system.Scheduler.ScheduleOnce(delay, () => tcs.TrySetResult());
+        }
+        catch (ObjectDisposedException)
+        {
+            // The system terminated under a concurrent Run: its phases are done; time out on the real clock.
+            return Task.Delay(delay);
+        }
+
         return tcs.Task;
     }
 

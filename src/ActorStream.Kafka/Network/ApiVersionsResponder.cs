@@ -23,18 +23,24 @@ public static class ApiVersionsResponder
     private static readonly KafkaResponse UnsupportedVersionResponse = new(CreateBody(UnsupportedVersion), apiVersion: 0);
 
     /// <summary>A response body listing every API of the catalog. Fields a version lacks are skipped when encoding.</summary>
-    public static ProtocolStruct CreateBody(short errorCode = 0, int throttleTimeMs = 0, IReadOnlySet<ApiKey>? only = null)
+    public static ProtocolStruct CreateBody(short errorCode = 0, int throttleTimeMs = 0, IReadOnlyDictionary<ApiKey, short>? only = null)
     {
         var body = ApiVersionsMessages.Response.Create();
         body.SetInt16(ErrorCodeField, errorCode);
         body.SetInt32(ThrottleField, throttleTimeMs);
         foreach (var api in ApiCatalog.All)
         {
-            if (only is not null && !only.Contains(api.Key))
-                continue;
+            short minVersion = api.MinVersion;
+            if (only is not null)
+            {
+                if (!only.TryGetValue(api.Key, out var min))
+                    continue;
+                minVersion = Math.Max(min, minVersion);
+            }
+
             var entry = body.AddStruct(ApiKeysField);
             entry.SetInt16(ApiKeyField, (short)api.Key);
-            entry.SetInt16(MinVersionField, api.MinVersion);
+            entry.SetInt16(MinVersionField, minVersion);
             entry.SetInt16(MaxVersionField, api.MaxVersion);
         }
 
@@ -51,8 +57,11 @@ public static class ApiVersionsResponder
             ? new KafkaResponse(CreateBody(0, throttleTimeMs))
             : UnsupportedVersionResponse;
 
-    /// <summary>As <see cref="Respond(short, int)"/>, listing only the APIs a broker actually handles.</summary>
-    public static KafkaResponse Respond(short requestVersion, IReadOnlySet<ApiKey> only)
+    /// <summary>
+    /// As <see cref="Respond(short, int)"/>, listing only the APIs a broker actually handles, each from the given
+    /// lowest version (a broker may serve fewer versions than the codec knows).
+    /// </summary>
+    public static KafkaResponse Respond(short requestVersion, IReadOnlyDictionary<ApiKey, short> only)
         => ApiCatalog.Get(ApiKey.ApiVersions).IsSupported(requestVersion)
             ? new KafkaResponse(CreateBody(0, 0, only))
             : UnsupportedVersionResponse;

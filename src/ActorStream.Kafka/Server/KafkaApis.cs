@@ -20,6 +20,7 @@ public sealed class KafkaApis : IKafkaRequestHandler
 {
     private readonly Dictionary<ApiKey, ApiHandler> _handlers;
     private readonly KafkaServerContext _context;
+    private readonly Dictionary<ApiKey, short> _versions;
 
     public KafkaApis(KafkaServerContext context)
     {
@@ -41,19 +42,33 @@ public sealed class KafkaApis : IKafkaRequestHandler
             new IncrementalAlterConfigsHandler(context),
         ];
         _handlers = handlers.ToDictionary(h => h.ApiKey);
-        Supported = new HashSet<ApiKey>([ApiKey.ApiVersions, .. _handlers.Keys]);
+        _versions = handlers.ToDictionary(h => h.ApiKey, h => h.MinVersion);
+        _versions[ApiKey.ApiVersions] = 0;
+        Supported = new HashSet<ApiKey>(_versions.Keys);
     }
 
     /// <summary>The APIs this broker answers (ApiVersions lists exactly these).</summary>
     public IReadOnlySet<ApiKey> Supported { get; }
 
+    /// <summary>Whether a request of this API and version is answered (else the connection closes).</summary>
+    public bool Serves(ApiKey apiKey, short version) => _versions.TryGetValue(apiKey, out var min) && version >= min;
+
     public ValueTask<KafkaResponse?> HandleAsync(KafkaRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (request.ApiKey == ApiKey.ApiVersions)
-            return new ValueTask<KafkaResponse?>(ApiVersionsResponder.Respond(request.ApiVersion, Supported));
+            return new ValueTask<KafkaResponse?>(ApiVersionsResponder.Respond(request.ApiVersion, _versions));
         if (_handlers.TryGetValue(request.ApiKey, out var handler))
+        {
+            if (request.ApiVersion < handler.MinVersion)
+            {
+                throw new ProtocolException(
+                    $"{request.ApiKey} v{request.ApiVersion} is below the lowest version this broker serves (v{handler.MinVersion}), which ApiVersions advertised");
+            }
+
             return handler.HandleAsync(request, cancellationToken);
+        }
+
         _context.Logger.LogWarning("Kafka {Connection}: {Api} is not supported by this broker; closing the connection", request.Connection, request.ApiKey);
         throw new ProtocolException($"{request.ApiKey} is not supported by this broker");
     }

@@ -37,6 +37,9 @@ public abstract class ApiHandler(KafkaServerContext context)
 
     public abstract Protocol.ApiKey ApiKey { get; }
 
+    /// <summary>The lowest version this handler serves (the codec may know older ones); ApiVersions advertises it.</summary>
+    public virtual short MinVersion => 0;
+
     public abstract ValueTask<Network.KafkaResponse?> HandleAsync(Network.KafkaRequest request, CancellationToken cancellationToken);
 
     /// <summary>

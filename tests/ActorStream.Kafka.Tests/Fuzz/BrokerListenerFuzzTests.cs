@@ -1,5 +1,6 @@
 using ActorStream.Kafka.Network;
 using ActorStream.Kafka.Protocol;
+using ActorStream.Kafka.Server;
 using ActorStream.Kafka.Tests.Server;
 using Xunit.Abstractions;
 
@@ -21,15 +22,15 @@ public sealed class BrokerListenerFuzzTests(ITestOutputHelper output) : Listener
 
     private int _advertised;
 
-    private IReadOnlySet<ApiKey> _supported = new HashSet<ApiKey>();
+    private KafkaApis? _apis;
 
-    protected override bool ClosesOn(ApiKey apiKey) => !_supported.Contains(apiKey);
+    protected override bool ClosesOn(ApiKey apiKey, short version) => !_apis!.Serves(apiKey, version);
 
     protected override IKafkaRequestHandler CreateHandler()
     {
         var server = BrokerServerFixture.StartAsync(_output).GetAwaiter().GetResult();
         _advertised = server.Apis.Supported.Count;
-        _supported = server.Apis.Supported;
+        _apis = server.Apis;
         return new BrokerHandler(server);
     }
 

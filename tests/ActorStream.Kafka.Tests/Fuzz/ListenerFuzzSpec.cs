@@ -58,8 +58,8 @@ public abstract class ListenerFuzzSpec(ITestOutputHelper output)
     /// <summary>An error-level log line the handler under test may legitimately produce (none, by default).</summary>
     protected virtual bool IsExpectedError(string message) => false;
 
-    /// <summary>Whether a decodable request of this API closes the connection (an API the handler does not serve).</summary>
-    protected virtual bool ClosesOn(ApiKey apiKey) => false;
+    /// <summary>Whether a decodable request closes the connection (an API or version the handler does not serve).</summary>
+    protected virtual bool ClosesOn(ApiKey apiKey, short version) => false;
 
     /// <summary>How many APIs the handler's ApiVersions answer lists (a broker lists only those it answers).</summary>
     protected virtual int AdvertisedApiCount => ApiCatalog.All.Count;
@@ -233,7 +233,7 @@ public abstract class ListenerFuzzSpec(ITestOutputHelper output)
                         // The connection itself answers, in v0 form, and carries on.
                         expected.Add(new Answer(header!.Value.CorrelationId, true, ApiKey.ApiVersions, 0, ApiVersionsResponder.UnsupportedVersion));
                         break;
-                    case FrameOutcome.Decoded when ClosesOn(header!.Value.ApiKey):
+                    case FrameOutcome.Decoded when ClosesOn(header!.Value.ApiKey, header.Value.ApiVersion):
                         // An API the handler does not serve closes the connection, as Kafka does for an unknown API.
                         fatalAt = f;
                         break;

@@ -51,6 +51,10 @@ public sealed class BrokerServerTests(ITestOutputHelper output)
         Assert.Contains(ApiKey.Produce, listed);
         Assert.Contains(ApiKey.IncrementalAlterConfigs, listed);
         Assert.DoesNotContain(ApiKey.JoinGroup, listed); // no coordinator yet: never advertised
+        var fetch = response.GetStructs("ApiKeys")!.Single(k => k.GetInt16("ApiKey") == (short)ApiKey.Fetch);
+        Assert.Equal(4, fetch.GetInt16("MinVersion")); // message format v2 only: no down-conversion
+        var produce = response.GetStructs("ApiKeys")!.Single(k => k.GetInt16("ApiKey") == (short)ApiKey.Produce);
+        Assert.Equal(0, produce.GetInt16("MinVersion")); // old producers are converted up
         _ = ApiVersionsMessages.Response;
     }
 

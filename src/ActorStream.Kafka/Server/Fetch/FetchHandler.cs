@@ -16,11 +16,15 @@ namespace ActorStream.Kafka.Server.Fetch;
 /// always, so an oversized batch still gets through). With less than min bytes available it waits, up to max wait,
 /// for any of the partitions' high watermarks to move (long polling, no busy loop). The records are sent as read:
 /// never decompressed, never re-encoded. Fetch sessions (v7+) are not kept: every answer is a full one, session id 0,
-/// which clients accept by sending full fetches.
+/// which clients accept by sending full fetches. Served from v4 (message format v2) on.
 /// </summary>
 public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(context)
 {
     public override ApiKey ApiKey => ApiKey.Fetch;
+
+    // Fetch v0-v3 readers expect message format v0/v1, and the log holds v2 batches only: Kafka down-converted for
+    // them until 4.0 dropped those versions (KIP-896); we never did. Produce v0-v2 is still accepted (converted up).
+    public override short MinVersion => 4;
 
     private sealed record Wanted(string? Topic, Guid TopicId, int Partition, long FetchOffset, int MaxBytes);
 
