@@ -57,6 +57,21 @@ public sealed class NodeProgramTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("duration", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("actorstream.kafka.listener.port = 70000", "actorstream.kafka.listener.port", "port number between 0 and 65535")]
+    [InlineData("actorstream.kafka.listener.host = \"my-laptop\"", "actorstream.kafka.listener.host", "IP address")]
+    [InlineData("actorstream.broker.log-cleanup-policy = \"archive\"", "actorstream.broker.log-cleanup-policy", "compact")]
+    [InlineData("actorstream.broker.num-partitions = 0", "actorstream.broker.num-partitions", "at least 1")]
+    public async Task A_bad_broker_or_listener_setting_stops_the_node_naming_the_key_and_the_expected_form(string setting, string key, string expected)
+    {
+        var logs = new TestLoggerFactory(output);
+        var exit = await NodeProgram.RunAsync(["--config", NodeConfig(setting)], logs);
+        Assert.Equal(NodeProgram.ExitBadConfig, exit);
+        var error = Assert.Single(logs.Entries, e => e.Level == LogLevel.Critical);
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_syntax_error_stops_the_node_naming_the_file_and_line()
     {
