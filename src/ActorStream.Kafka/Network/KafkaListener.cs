@@ -182,5 +182,13 @@ public sealed class KafkaListener : IAsyncDisposable
         _logger.LogInformation("Kafka listener on {EndPoint} stopped", endPoint);
     }
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    /// <summary>
+    /// Stops, giving in-flight requests <see cref="KafkaListenerOptions.ShutdownGrace"/> to be answered (a long-polling
+    /// fetch may wait for minutes) before the remaining connections are aborted.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        using var grace = new CancellationTokenSource(_options.ShutdownGrace);
+        await StopAsync(grace.Token);
+    }
 }

@@ -30,6 +30,9 @@ public sealed class KafkaListenerOptions
     /// <summary>Pending-accept queue length of the listening socket.</summary>
     public int Backlog { get; set; } = 512;
 
+    /// <summary>On stop, how long in-flight requests may take to be answered before their connections are aborted.</summary>
+    public TimeSpan ShutdownGrace { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Reads actorstream.kafka.listener; a bad value is a <see cref="ConfigException"/> naming the key.</summary>
     public static KafkaListenerOptions FromConfig(Config config)
     {
@@ -47,6 +50,9 @@ public sealed class KafkaListenerOptions
         int inFlight = config.GetInt($"{path}.max-in-flight-requests-per-connection");
         if (inFlight < 1)
             throw new ConfigException($"{path}.max-in-flight-requests-per-connection: expected a positive integer, got {inFlight}", $"{path}.max-in-flight-requests-per-connection", null);
+        var grace = config.GetDuration($"{path}.shutdown-grace");
+        if (grace < TimeSpan.Zero)
+            throw new ConfigException($"{path}.shutdown-grace: expected a non-negative duration, got {grace}", $"{path}.shutdown-grace", null);
         int backlog = config.GetInt($"{path}.backlog");
         if (backlog < 1)
             throw new ConfigException($"{path}.backlog: expected a positive integer, got {backlog}", $"{path}.backlog", null);
@@ -58,6 +64,7 @@ public sealed class KafkaListenerOptions
             MaxFrameSize = (int)maxFrame,
             MaxInFlightRequestsPerConnection = inFlight,
             Backlog = backlog,
+            ShutdownGrace = grace,
         };
     }
 

@@ -26,9 +26,11 @@ public sealed class BrokerListenerFuzzTests(ITestOutputHelper output) : Listener
 
     protected override bool ClosesOn(ApiKey apiKey, short version) => !_apis!.Serves(apiKey, version);
 
-    protected override IKafkaRequestHandler CreateHandler()
+    // Async all the way: blocking on the start here would hold one of xunit's few synchronization-context threads
+    // while the start's continuations wait for one (a deadlock seen on a 2-core CI run).
+    protected override async Task<IKafkaRequestHandler> CreateHandlerAsync()
     {
-        var server = BrokerServerFixture.StartAsync(_output).GetAwaiter().GetResult();
+        var server = await BrokerServerFixture.StartAsync(_output);
         _advertised = server.Apis.Supported.Count;
         _apis = server.Apis;
         return new BrokerHandler(server);

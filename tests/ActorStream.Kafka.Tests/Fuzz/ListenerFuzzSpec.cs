@@ -22,7 +22,7 @@ namespace ActorStream.Kafka.Tests.Fuzz;
 /// <remarks>
 /// What the server owes each frame is predicted with the decoder itself, through the connection's decoding steps
 /// (<see cref="ConnectionDecodePath"/>): the decoder's own robustness is <see cref="DecoderFuzzTests"/>' business;
-/// this spec checks the connection layer around it. Subclass it with another <see cref="CreateHandler"/> (the real
+/// this spec checks the connection layer around it. Subclass it with another <see cref="CreateHandlerAsync"/> (the real
 /// broker's) to run the same fuzz against that handler; set <see cref="AnswersEveryDecodedRequest"/> to false when
 /// the handler may stay silent (Produce with acks=0), which makes answers to decodable fuzz frames optional.
 /// Timeouts only detect a hang; nothing waits for time to pass.
@@ -33,7 +33,7 @@ public abstract class ListenerFuzzSpec(ITestOutputHelper output)
     /// The handler under test; called once per run, shared by all connections, and disposed after the listener when
     /// it is <see cref="IAsyncDisposable"/> or <see cref="IDisposable"/>.
     /// </summary>
-    protected abstract IKafkaRequestHandler CreateHandler();
+    protected abstract Task<IKafkaRequestHandler> CreateHandlerAsync();
 
     /// <summary>Answers to decodable fuzz frames are required (true) or merely allowed (false).</summary>
     protected virtual bool AnswersEveryDecodedRequest => false;
@@ -70,7 +70,7 @@ public abstract class ListenerFuzzSpec(ITestOutputHelper output)
         var options = new KafkaListenerOptions { EndPoint = new IPEndPoint(IPAddress.Loopback, 0) };
         ConfigureListener(options);
         // The handler first: the scripts ask it (ClosesOn, AdvertisedApiCount) what it serves.
-        var handler = CreateHandler();
+        var handler = await CreateHandlerAsync();
         var scripts = BuildScripts(options.MaxFrameSize);
         var logger = new CapturingLogger();
         try
@@ -466,7 +466,7 @@ public abstract class ListenerFuzzSpec(ITestOutputHelper output)
 /// <summary>The listener fuzz against <see cref="MinimalResponseHandler"/>, which answers every decodable request.</summary>
 public sealed class MinimalHandlerListenerFuzzTests(ITestOutputHelper output) : ListenerFuzzSpec(output)
 {
-    protected override IKafkaRequestHandler CreateHandler() => new MinimalResponseHandler();
+    protected override Task<IKafkaRequestHandler> CreateHandlerAsync() => Task.FromResult<IKafkaRequestHandler>(new MinimalResponseHandler());
 
     protected override bool AnswersEveryDecodedRequest => true;
 

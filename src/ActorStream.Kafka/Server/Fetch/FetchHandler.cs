@@ -42,6 +42,8 @@ public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(contex
 
         while (true)
         {
+            // Taken before the reads: a high watermark that moves after them completes these, so no wake-up is lost.
+            var signals = Signals(wanted);
             var reads = await ReadAllAsync(wanted, maxBytes, cancellationToken).ConfigureAwait(false);
             int total = reads.Sum(r => r.Records?.Records.Length ?? 0);
             var remaining = TimeSpan.FromMilliseconds(maxWaitMs) - Stopwatch.GetElapsedTime(started);
@@ -51,7 +53,7 @@ public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(contex
 
             foreach (var read in reads)
                 read.Records?.Dispose();
-            await WaitForDataAsync(wanted, remaining, cancellationToken).ConfigureAwait(false);
+            await WaitForDataAsync(signals, remaining, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -131,7 +133,7 @@ public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(contex
         return reads;
     }
 
-    private async Task WaitForDataAsync(List<Wanted> wanted, TimeSpan remaining, CancellationToken cancellationToken)
+    private List<Task> Signals(List<Wanted> wanted)
     {
         var signals = new List<Task>(wanted.Count + 1);
         foreach (var w in wanted)
@@ -140,6 +142,11 @@ public sealed class FetchHandler(KafkaServerContext context) : ApiHandler(contex
                 signals.Add(state.WhenAdvanced);
         }
 
+        return signals;
+    }
+
+    private static async Task WaitForDataAsync(List<Task> signals, TimeSpan remaining, CancellationToken cancellationToken)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var delay = Task.Delay(remaining, timeout.Token);
         signals.Add(delay);
