@@ -18,8 +18,9 @@ public sealed class BrokerNode
     private readonly SegmentLogJournal _metadataJournal;
     private int _stopped;
 
-    private BrokerNode(ActorSystem system, BrokerSettings settings, MetadataCache metadata, PartitionRegistry partitions, IActorRef controller, IActorRef replicaManager, SegmentLogJournal metadataJournal)
+    private BrokerNode(ActorSystem system, BrokerSettings settings, MetadataCache metadata, PartitionRegistry partitions, IActorRef controller, IActorRef replicaManager, SegmentLogJournal metadataJournal, IActorRef groups)
     {
+        Groups = groups;
         _metadataJournal = metadataJournal;
         System = system;
         Settings = settings;
@@ -38,6 +39,9 @@ public sealed class BrokerNode
     public MetadataCache Metadata { get; }
 
     public PartitionRegistry Partitions { get; }
+
+    /// <summary>The group manager: every consumer-group request goes here and on to the group's coordinator.</summary>
+    public IActorRef Groups { get; }
 
     /// <summary>The controller actor: topic changes and producer ids go here.</summary>
     public IActorRef Controller { get; }
@@ -59,9 +63,10 @@ public sealed class BrokerNode
         var replicaManager = system.SystemActorOf(ReplicaManager.Props(settings, partitions), "replicas");
         var controller = system.SystemActorOf(ControllerActor.Props(settings, metadata, replicaManager), "controller");
         await controller.Ask<ControllerReady>(AwaitControllerReady.Instance, timeout).ConfigureAwait(false);
+        var groups = system.SystemActorOf(ActorStream.Broker.Groups.GroupManager.Props(settings, metadata, partitions, controller, TimeSpan.FromSeconds(30)), "groups");
         system.Log.LogInformation("Broker {NodeId} started: data in {Directory}, {Topics} topic(s), {Partitions} partition(s)",
             settings.NodeId, Path.GetFullPath(settings.DataDirectory), metadata.Current.Topics.Count, partitions.Count);
-        return new BrokerNode(system, settings, metadata, partitions, controller, replicaManager, journal);
+        return new BrokerNode(system, settings, metadata, partitions, controller, replicaManager, journal, groups);
     }
 
     /// <summary>Graceful stop: every replica finishes its writes, flushes and closes its log.</summary>
@@ -69,6 +74,8 @@ public sealed class BrokerNode
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 1)
             return;
+        // Coordinators first: whatever they already asked their offsets partition to write is in its mailbox ahead of the stop.
+        System.Stop(Groups);
         var stopped = await _replicaManager.Ask<AllReplicasStopped>(StopAllReplicas.Instance, timeout).ConfigureAwait(false);
         System.Log.LogInformation("Broker {NodeId} stopped: {Count} partition log(s) flushed and closed", NodeId, stopped.Count);
         System.Stop(Controller);

@@ -17,6 +17,9 @@ public sealed record BrokerSettings
 
     public ReplicaSettings Replica { get; init; } = new(SnapshotIntervalBatches: 1000, ProducerIdExpirationMs: 24L * 60 * 60 * 1000);
 
+    /// <summary>Consumer-group coordination (actorstream.broker.groups).</summary>
+    public Groups.GroupSettings Groups { get; init; } = new();
+
     /// <summary>Kafka's log.retention.check.interval.ms.</summary>
     public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
 
@@ -39,8 +42,38 @@ public sealed record BrokerSettings
         var retentionCheck = section.GetDuration("log-retention-check-interval");
         if (retentionCheck <= TimeSpan.Zero)
             throw new ConfigException($"{path}.log-retention-check-interval: expected a positive duration, got {retentionCheck}", $"{path}.log-retention-check-interval", null);
+        var groups = section.GetConfig("groups");
+        int PositiveInt(string key)
+        {
+            int value = groups.GetInt(key);
+            return value > 0 ? value : throw new ConfigException($"{path}.groups.{key}: expected a positive integer, got {value}", $"{path}.groups.{key}", null);
+        }
+
+        int Millis(string key, bool allowZero = false)
+        {
+            var value = groups.GetDuration(key);
+            return (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) && value.TotalMilliseconds <= int.MaxValue
+                ? (int)value.TotalMilliseconds
+                : throw new ConfigException($"{path}.groups.{key}: expected a {(allowZero ? "non-negative" : "positive")} duration, got {value}", $"{path}.groups.{key}", null);
+        }
+
+        var groupSettings = new Groups.GroupSettings
+        {
+            OffsetsTopicPartitions = PositiveInt("offsets-topic-num-partitions"),
+            MinSessionTimeoutMs = Millis("min-session-timeout"),
+            MaxSessionTimeoutMs = Millis("max-session-timeout"),
+            InitialRebalanceDelayMs = Millis("initial-rebalance-delay", allowZero: true),
+            MaxGroupSize = PositiveInt("max-size"),
+            OffsetsRetentionMs = (long)groups.GetDuration("offsets-retention").TotalMilliseconds,
+            OffsetsRetentionCheckInterval = groups.GetDuration("offsets-retention-check-interval"),
+            MaxOffsetMetadataBytes = PositiveInt("offset-metadata-max-bytes"),
+        };
+        if (groupSettings.MinSessionTimeoutMs > groupSettings.MaxSessionTimeoutMs)
+            throw new ConfigException($"{path}.groups.min-session-timeout: must not exceed max-session-timeout", $"{path}.groups.min-session-timeout", null);
+
         return new BrokerSettings
         {
+            Groups = groupSettings,
             NodeId = nodeId,
             DataDirectory = dataDirectory,
             Defaults = BrokerDefaults.FromConfig(section, path),
