@@ -3,6 +3,7 @@ using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Server.Admin;
 using ActorStream.Kafka.Server.DescribeCluster;
 using ActorStream.Kafka.Server.Fetch;
+using ActorStream.Kafka.Server.Groups;
 using ActorStream.Kafka.Server.InitProducerId;
 using ActorStream.Kafka.Server.ListOffsets;
 using ActorStream.Kafka.Server.Metadata;
@@ -40,6 +41,17 @@ public sealed class KafkaApis : IKafkaRequestHandler
             new DescribeConfigsHandler(context),
             new AlterConfigsHandler(context),
             new IncrementalAlterConfigsHandler(context),
+            new FindCoordinatorHandler(context),
+            new JoinGroupHandler(context),
+            new SyncGroupHandler(context),
+            new HeartbeatHandler(context),
+            new LeaveGroupHandler(context),
+            new OffsetCommitHandler(context),
+            new OffsetFetchHandler(context),
+            new OffsetDeleteHandler(context),
+            new ListGroupsHandler(context),
+            new DescribeGroupsHandler(context),
+            new DeleteGroupsHandler(context),
         ];
         _handlers = handlers.ToDictionary(h => h.ApiKey);
         _versions = handlers.ToDictionary(h => h.ApiKey, h => h.MinVersion);
