@@ -19,6 +19,7 @@ public sealed class GroupCoordinator : ReceiveActor
     private readonly string _groupId;
     private readonly GroupSettings _settings;
     private readonly IGroupLog _log;
+    private readonly Func<string, int?> _partitionCount;
     private readonly Dictionary<string, Member> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _byInstance = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pending = new(StringComparer.Ordinal);
@@ -52,9 +53,10 @@ public sealed class GroupCoordinator : ReceiveActor
         public byte[] MetadataFor(string? protocol) => Protocols.FirstOrDefault(p => p.Name == protocol)?.Metadata ?? [];
     }
 
-    public GroupCoordinator(string groupId, GroupSettings settings, IGroupLog log, LoadedGroup? loaded)
+    public GroupCoordinator(string groupId, GroupSettings settings, IGroupLog log, LoadedGroup? loaded, Func<string, int?>? partitionCount = null)
     {
         _groupId = groupId;
+        _partitionCount = partitionCount ?? (_ => null);
         _settings = settings;
         _log = log;
         _emptySince = Now;
@@ -85,8 +87,8 @@ public sealed class GroupCoordinator : ReceiveActor
         Receive<CheckOffsetExpiry>(_ => ExpireOffsets());
     }
 
-    public static Props Props(string groupId, GroupSettings settings, IGroupLog log, LoadedGroup? loaded) =>
-        Actors.Props.Create(() => new GroupCoordinator(groupId, settings, log, loaded));
+    public static Props Props(string groupId, GroupSettings settings, IGroupLog log, LoadedGroup? loaded, Func<string, int?>? partitionCount = null) =>
+        Actors.Props.Create(() => new GroupCoordinator(groupId, settings, log, loaded, partitionCount));
 
     private long Now => Context.System.Clock.UtcNow.ToUnixTimeMilliseconds();
 
@@ -415,8 +417,17 @@ public sealed class GroupCoordinator : ReceiveActor
         if (member.Id != _leader)
             return;
 
+        var assignments = sync.Assignments;
+        if (assignments.Count == 0 && _protocolType == "consumer" && ServerAssignors.Supports(_protocol))
+        {
+            // A leader without an assignor of its own: the coordinator assigns (range, roundrobin or sticky).
+            var ordered = _members.Values.OrderBy(m => m.JoinOrder).ToList();
+            assignments = ServerAssignors.Assign(_protocol!, [.. ordered.Select(m => (m.Id, m.MetadataFor(_protocol)))], _partitionCount,
+                ordered.ToDictionary(m => m.Id, m => m.Assignment, StringComparer.Ordinal));
+        }
+
         foreach (var m in _members.Values)
-            m.Assignment = sync.Assignments.GetValueOrDefault(m.Id) ?? [];
+            m.Assignment = assignments.GetValueOrDefault(m.Id) ?? [];
         int generation = _generation;
         // The assignment is persisted before anyone gets it: a coordinator that restarts resumes this generation.
         Persist(GroupRecord(), written =>

@@ -181,7 +181,8 @@ public sealed class GroupManager : ReceiveActor, IWithStash
             return null;
         var clock = Context.System.Clock;
         var log = new OffsetsTopicLog(partition, partition.Replica, _askTimeout, () => clock.UtcNow.ToUnixTimeMilliseconds());
-        return Context.ActorOf(GroupCoordinator.Props(groupId, _settings, log, loaded), ChildName(groupId));
+        var metadata = _metadata;
+        return Context.ActorOf(GroupCoordinator.Props(groupId, _settings, log, loaded, topic => metadata.Current.Topic(topic)?.Partitions.Length), ChildName(groupId));
     }
 
     private static string ChildName(string groupId) => "group-" + Convert.ToHexString(Encoding.UTF8.GetBytes(groupId));

@@ -1,0 +1,168 @@
+using System.Buffers.Binary;
+using System.Text;
+
+namespace ActorStream.Broker.Groups;
+
+/// <summary>
+/// Assignments computed by the coordinator, for clients without an assignor of their own (the actor-based .NET
+/// clients): when the chosen protocol is "range", "roundrobin" or "sticky" and the leader's SyncGroup carries no
+/// assignment at all, the coordinator assigns from the members' consumer-protocol subscriptions and the topics'
+/// partition counts. The results are Kafka's ConsumerProtocolAssignment v0 bytes, so any consumer can read them.
+/// </summary>
+public static class ServerAssignors
+{
+    public static bool Supports(string? protocol) => protocol is "range" or "roundrobin" or "sticky";
+
+    /// <param name="protocol">"range", "roundrobin" or "sticky".</param>
+    /// <param name="subscriptions">Member id → its subscription bytes, in join order.</param>
+    /// <param name="partitionCount">A topic's partition count, or null for an unknown topic (left unassigned).</param>
+    /// <param name="previous">Member id → its current assignment bytes (sticky keeps what it can).</param>
+    public static Dictionary<string, byte[]> Assign(
+        string protocol,
+        IReadOnlyList<(string MemberId, byte[] Subscription)> subscriptions,
+        Func<string, int?> partitionCount,
+        IReadOnlyDictionary<string, byte[]>? previous = null)
+    {
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentNullException.ThrowIfNull(partitionCount);
+        var members = subscriptions.Select(s => (s.MemberId, Topics: ConsumerProtocol.SubscribedTopics(s.Subscription).ToHashSet(StringComparer.Ordinal))).ToList();
+        var assigned = members.ToDictionary(m => m.MemberId, _ => new List<TopicPartition>(), StringComparer.Ordinal);
+        var topics = members.SelectMany(m => m.Topics).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)
+            .Select(t => (Topic: t, Count: partitionCount(t) ?? 0)).Where(t => t.Count > 0).ToList();
+
+        switch (protocol)
+        {
+            case "range":
+                // Per topic, consecutive ranges over the subscribed members sorted by id (Kafka's RangeAssignor).
+                foreach (var (topic, count) in topics)
+                {
+                    var subscribers = members.Where(m => m.Topics.Contains(topic)).Select(m => m.MemberId).Order(StringComparer.Ordinal).ToList();
+                    int per = count / subscribers.Count, extra = count % subscribers.Count, next = 0;
+                    for (int i = 0; i < subscribers.Count; i++)
+                    {
+                        int take = per + (i < extra ? 1 : 0);
+                        for (int p = next; p < next + take; p++)
+                            assigned[subscribers[i]].Add(new TopicPartition(topic, p));
+                        next += take;
+                    }
+                }
+
+                break;
+            case "roundrobin":
+                // Every partition of every topic in order, dealt to the next member that subscribes to it.
+                var ordered = members.Select(m => m.MemberId).Order(StringComparer.Ordinal).ToList();
+                int cursor = 0;
+                foreach (var (topic, count) in topics)
+                {
+                    for (int p = 0; p < count; p++)
+                    {
+                        for (int tries = 0; tries < ordered.Count; tries++, cursor++)
+                        {
+                            var member = ordered[cursor % ordered.Count];
+                            if (members.First(m => m.MemberId == member).Topics.Contains(topic))
+                            {
+                                assigned[member].Add(new TopicPartition(topic, p));
+                                cursor++;
+                                break;
+                            }
+                        }
+                    }
+                }
+
+                break;
+            case "sticky":
+                AssignSticky(members, topics, assigned, previous);
+                break;
+            default:
+                throw new ArgumentException($"No server-side assignor named {protocol}", nameof(protocol));
+        }
+
+        return assigned.ToDictionary(a => a.Key, a => Encode(a.Value), StringComparer.Ordinal);
+    }
+
+    // Keeps each member's previous partitions (still subscribed, up to its fair share), then gives the rest to the
+    // least-loaded subscribers: as few partitions move as balance allows.
+    private static void AssignSticky(
+        List<(string MemberId, HashSet<string> Topics)> members,
+        List<(string Topic, int Count)> topics,
+        Dictionary<string, List<TopicPartition>> assigned,
+        IReadOnlyDictionary<string, byte[]>? previous)
+    {
+        var all = topics.SelectMany(t => Enumerable.Range(0, t.Count).Select(p => new TopicPartition(t.Topic, p))).ToList();
+        var exists = all.ToHashSet();
+        int quota = (int)Math.Ceiling(all.Count / (double)Math.Max(1, members.Count));
+        var owned = new HashSet<TopicPartition>();
+        foreach (var (member, subscribed) in members.OrderBy(m => m.MemberId, StringComparer.Ordinal))
+        {
+            if (previous?.GetValueOrDefault(member) is not { } bytes)
+                continue;
+            foreach (var tp in Decode(bytes))
+            {
+                if (subscribed.Contains(tp.Topic) && exists.Contains(tp) && assigned[member].Count < quota && owned.Add(tp))
+                    assigned[member].Add(tp);
+            }
+        }
+
+        foreach (var tp in all.Where(tp => !owned.Contains(tp)))
+        {
+            var target = members.Where(m => m.Topics.Contains(tp.Topic))
+                .OrderBy(m => assigned[m.MemberId].Count).ThenBy(m => m.MemberId, StringComparer.Ordinal)
+                .Select(m => m.MemberId).FirstOrDefault();
+            if (target is not null)
+                assigned[target].Add(tp);
+        }
+    }
+
+    /// <summary>ConsumerProtocolAssignment v0: int16 version, [topic: int16 string, [int32 partition]], bytes user data (null).</summary>
+    public static byte[] Encode(IReadOnlyList<TopicPartition> partitions)
+    {
+        var byTopic = partitions.GroupBy(p => p.Topic, StringComparer.Ordinal).ToList();
+        int size = 2 + 4 + byTopic.Sum(t => 2 + Encoding.UTF8.GetByteCount(t.Key) + 4 + (4 * t.Count())) + 4;
+        var bytes = new byte[size];
+        var span = bytes.AsSpan();
+        BinaryPrimitives.WriteInt16BigEndian(span, 0);
+        BinaryPrimitives.WriteInt32BigEndian(span[2..], byTopic.Count);
+        int position = 6;
+        foreach (var topic in byTopic)
+        {
+            int length = Encoding.UTF8.GetBytes(topic.Key, span[(position + 2)..]);
+            BinaryPrimitives.WriteInt16BigEndian(span[position..], (short)length);
+            position += 2 + length;
+            BinaryPrimitives.WriteInt32BigEndian(span[position..], topic.Count());
+            position += 4;
+            foreach (var tp in topic.OrderBy(t => t.Partition))
+            {
+                BinaryPrimitives.WriteInt32BigEndian(span[position..], tp.Partition);
+                position += 4;
+            }
+        }
+
+        BinaryPrimitives.WriteInt32BigEndian(span[position..], -1);
+        return bytes;
+    }
+
+    /// <summary>The partitions of a ConsumerProtocolAssignment (any version); empty when unreadable.</summary>
+    public static List<TopicPartition> Decode(ReadOnlySpan<byte> assignment)
+    {
+        var result = new List<TopicPartition>();
+        if (assignment.Length < 6)
+            return result;
+        int topics = BinaryPrimitives.ReadInt32BigEndian(assignment[2..]);
+        int position = 6;
+        for (int t = 0; t < topics && position + 2 <= assignment.Length; t++)
+        {
+            int length = BinaryPrimitives.ReadInt16BigEndian(assignment[position..]);
+            position += 2;
+            if (length < 0 || position + length + 4 > assignment.Length)
+                break;
+            string topic = Encoding.UTF8.GetString(assignment.Slice(position, length));
+            position += length;
+            int count = BinaryPrimitives.ReadInt32BigEndian(assignment[position..]);
+            position += 4;
+            for (int i = 0; i < count && position + 4 <= assignment.Length; i++, position += 4)
+                result.Add(new TopicPartition(topic, BinaryPrimitives.ReadInt32BigEndian(assignment[position..])));
+        }
+
+        return result;
+    }
+}
