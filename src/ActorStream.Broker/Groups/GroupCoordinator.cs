@@ -246,7 +246,7 @@ public sealed class GroupCoordinator : ReceiveActor
             {
                 if (error != ErrorCode.None)
                 {
-                    replyTo.Tell(JoinGroupResult.Failed(error, member.Id));
+                    replyTo.Tell(JoinGroupResult.Failed(ClientError(error, offsets: false), member.Id));
                     return;
                 }
 
@@ -278,10 +278,13 @@ public sealed class GroupCoordinator : ReceiveActor
 
     private void AddMember(Member member)
     {
+        // The first member of a group without members sets its protocol type (as Kafka's addMember does): what the group
+        // had before ("" after commits from outside the group protocol, or its former members' type) binds nobody.
+        if (_members.Count == 0)
+            _protocolType = member.ProtocolType;
         _members[member.Id] = member;
         if (member.InstanceId is { } instance)
             _byInstance[instance] = member.Id;
-        _protocolType ??= member.ProtocolType;
         _leader ??= member.Id;
     }
 
@@ -639,7 +642,7 @@ public sealed class GroupCoordinator : ReceiveActor
             {
                 if (written == ErrorCode.None)
                     _offsets[tp] = offset;
-                results.Add((tp, written));
+                results.Add((tp, ClientError(written, offsets: true)));
             }
 
             replyTo.Tell(new OffsetsCommitted(results));
@@ -682,7 +685,8 @@ public sealed class GroupCoordinator : ReceiveActor
                     _offsets.Remove(tp);
             }
 
-            replyTo.Tell(new OffsetsDeleted(written, written == ErrorCode.None ? results : [.. results.Select(r => (r.Item1, written))]));
+            var error = ClientError(written, offsets: true);
+            replyTo.Tell(new OffsetsDeleted(error, error == ErrorCode.None ? results : [.. results.Select(r => (r.Item1, error))]));
         });
     }
 
@@ -694,7 +698,9 @@ public sealed class GroupCoordinator : ReceiveActor
             return topics;
         foreach (var member in _members.Values)
         {
-            foreach (var topic in ConsumerProtocol.SubscribedTopics(member.MetadataFor(_protocol)))
+            // Until the group's first generation has chosen a protocol, a subscription in any of the member's protocols counts.
+            var subscriptions = _protocol is null ? member.Protocols.Select(p => p.Metadata) : [member.MetadataFor(_protocol)];
+            foreach (var topic in subscriptions.SelectMany(s => ConsumerProtocol.SubscribedTopics(s)))
                 topics.Add(topic);
         }
 
@@ -747,7 +753,7 @@ public sealed class GroupCoordinator : ReceiveActor
         var replyTo = Sender;
         Persist(records, written =>
         {
-            replyTo.Tell(new GroupDeleted(_groupId, written));
+            replyTo.Tell(new GroupDeleted(_groupId, ClientError(written, offsets: true)));
             if (written == ErrorCode.None)
             {
                 _state = GroupState.Dead;
@@ -768,6 +774,19 @@ public sealed class GroupCoordinator : ReceiveActor
             _emptySince,
             [.. _members.Values.OrderBy(m => m.JoinOrder).Select(m => new StoredMember(m.Id, m.InstanceId, m.ClientId, m.ClientHost, m.SessionTimeoutMs, m.RebalanceTimeoutMs, m.MetadataFor(_protocol), m.Assignment))]))),
     ];
+
+    // A failed write, in the errors clients handle for group requests (Kafka's GroupMetadataManager maps them the same
+    // way): a partition that lost its leadership is NOT_COORDINATOR (the client looks the coordinator up again), one short
+    // of in-sync replicas COORDINATOR_NOT_AVAILABLE (retried). Passed through raw, a Java consumer takes e.g. NOT_ENOUGH_REPLICAS
+    // in an OffsetCommit response for an unexpected, fatal error.
+    private static ErrorCode ClientError(ErrorCode logError, bool offsets) => logError switch
+    {
+        ErrorCode.UnknownTopicOrPartition or ErrorCode.NotEnoughReplicas or ErrorCode.NotEnoughReplicasAfterAppend => ErrorCode.CoordinatorNotAvailable,
+        ErrorCode.NotLeaderOrFollower or ErrorCode.KafkaStorageError => ErrorCode.NotCoordinator,
+        ErrorCode.MessageTooLarge or ErrorCode.RecordListTooLarge or ErrorCode.InvalidFetchSize => offsets ? ErrorCode.InvalidCommitOffsetSize : ErrorCode.UnknownServerError,
+        ErrorCode.RequestTimedOut when !offsets => ErrorCode.RebalanceInProgress,
+        _ => logError,
+    };
 
     // Appends through the partition's replica; the continuation runs inside this actor, in write order.
     private void Persist(List<(byte[], byte[]?)> records, Action<ErrorCode> continuation)
