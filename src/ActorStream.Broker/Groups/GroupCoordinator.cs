@@ -196,10 +196,12 @@ public sealed class GroupCoordinator : ReceiveActor
 
         bool unchanged = SameProtocols(member.Protocols, join.Protocols);
         Update(member, join);
-        if (_state is GroupState.Stable or GroupState.CompletingRebalance && unchanged && member.Id != _leader)
+        if (unchanged && (_state == GroupState.CompletingRebalance || (_state == GroupState.Stable && member.Id != _leader)))
         {
-            // A follower that rejoins with the same subscription gets the current generation back: nothing to rebalance.
-            Sender.Tell(CurrentGeneration(member, includeMembers: false));
+            // A member that rejoins with the same subscription gets the current generation back (the leader, during the
+            // sync phase, with the members it must assign): nothing to rebalance. A leader rejoining a stable group
+            // asks for a new assignment, so that does rebalance, as in Kafka.
+            Sender.Tell(CurrentGeneration(member, includeMembers: member.Id == _leader));
             return;
         }
 
@@ -712,9 +714,28 @@ public sealed class GroupCoordinator : ReceiveActor
     // is logged with the group, partitions and offsets, so an operator can restore them.
     private void ExpireOffsets()
     {
-        if (_state != GroupState.Empty || _offsets.Count == 0)
+        if (_state != GroupState.Empty)
             return;
         long now = Now;
+        if (_offsets.Count == 0)
+        {
+            // An empty group with nothing committed, past retention: it is forgotten (record deleted, actor stopped),
+            // so short-lived groups do not accumulate.
+            if (now - _emptySince > _settings.OffsetsRetentionMs)
+            {
+                Persist([(GroupRecords.GroupKey(_groupId), null)], written =>
+                {
+                    if (written != ErrorCode.None || _state != GroupState.Empty || _offsets.Count > 0)
+                        return;
+                    Log.LogInformation("Group {Group}: empty with no committed offsets for {Retention} ms; removed", _groupId, _settings.OffsetsRetentionMs);
+                    _state = GroupState.Dead;
+                    Context.Stop(Self);
+                });
+            }
+
+            return;
+        }
+
         var expired = _offsets.Where(o => now - Math.Max(_emptySince, o.Value.CommitTimestamp) > _settings.OffsetsRetentionMs).ToList();
         if (expired.Count == 0)
             return;

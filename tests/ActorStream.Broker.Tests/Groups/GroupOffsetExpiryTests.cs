@@ -83,4 +83,20 @@ public sealed class GroupOffsetExpiryTests(ITestOutputHelper output) : GroupCoor
         Runtime.Advance(CheckInterval);
         Assert.Equal(-1, FetchOffset(Tp("orders")));
     }
+
+    [Fact]
+    public void An_empty_group_with_nothing_committed_is_removed_after_the_retention()
+    {
+        StartCoordinator(Expiring);
+        var a = NewMember("a");
+        FormGroup(a);
+        Leave(a);
+        Assert.Equal(GroupState.Empty, State);
+        Watch(Coordinator);
+
+        Runtime!.Advance(Retention + CheckInterval + CheckInterval);
+
+        ExpectTerminated(Coordinator);
+        Assert.Contains(null, GroupLog.ValuesOf(GroupKey));
+    }
 }

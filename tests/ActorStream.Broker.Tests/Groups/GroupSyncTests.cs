@@ -156,4 +156,18 @@ public sealed class GroupSyncTests(ITestOutputHelper output) : GroupCoordinatorT
     }
 
     private void FormGroupAgainWith(Member leader, Member follower) => SyncAll(leader, leader, follower);
+
+    [Fact]
+    public void A_leader_that_rejoins_unchanged_while_the_group_syncs_gets_the_same_generation_back()
+    {
+        var (leader, follower) = JoinTwo();
+        int generation = leader.Generation;
+        SendJoin(leader);
+        var again = ExpectJoin(leader);
+        Assert.Equal(ErrorCode.None, again.Error);
+        Assert.Equal(generation, again.GenerationId);
+        Assert.Equal(2, again.Members.Count); // still told whom to assign
+        Assert.Equal(GroupState.CompletingRebalance, State);
+        SyncAll(leader, leader, follower);
+    }
 }
