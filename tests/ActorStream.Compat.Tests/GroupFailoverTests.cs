@@ -82,7 +82,11 @@ public sealed class GroupFailoverTests(NodeFixture fixture, ITestOutputHelper ou
         var produced = await Produce(Clients, Bootstrap, topic, Partitions, 200, "alo"); // 50 per partition
         var options = new MemberOptions(NewGroupName($"alo-{client}"), topic)
         {
-            Commit = "after-processing", Batch = 10, ProcessDelayMs = 10, SessionTimeoutMs = SessionTimeoutMs, HeartbeatIntervalMs = HeartbeatIntervalMs,
+            Commit = "after-processing",
+            Batch = 10,
+            ProcessDelayMs = 10,
+            SessionTimeoutMs = SessionTimeoutMs,
+            HeartbeatIntervalMs = HeartbeatIntervalMs,
         };
         await using var group = new GroupScenario(Output, Bootstrap);
 
