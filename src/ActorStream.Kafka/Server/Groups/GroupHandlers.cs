@@ -47,6 +47,22 @@ public abstract class GroupApiHandler(KafkaServerContext context) : ApiHandler(c
         request.Connection.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : request.Connection.RemoteEndPoint?.ToString() ?? "";
 
     protected static bool ValidGroupId(string? groupId) => !string.IsNullOrEmpty(groupId);
+
+    /// <summary>Per-partition results as OffsetCommit and OffsetDelete answer them: Topics[Name, Partitions[PartitionIndex, ErrorCode]].</summary>
+    protected static void AddPartitionErrors(ProtocolStruct response, IEnumerable<(TopicPartition TopicPartition, ErrorCode Error)> results)
+    {
+        foreach (var topic in results.GroupBy(r => r.TopicPartition.Topic, StringComparer.Ordinal))
+        {
+            var t = response.AddStruct("Topics");
+            t.SetString("Name", topic.Key);
+            foreach (var (tp, error) in topic)
+            {
+                var p = t.AddStruct("Partitions");
+                p.SetInt32("PartitionIndex", tp.Partition);
+                p.SetInt16("ErrorCode", (short)error);
+            }
+        }
+    }
 }
 
 /// <summary>FindCoordinator: the broker leading the group's __consumer_offsets partition (created on first use). v4+ asks for several keys.</summary>
@@ -278,18 +294,7 @@ public sealed class OffsetCommitHandler(KafkaServerContext context) : GroupApiHa
         }
 
         var response = OffsetCommitMessages.Response.Create();
-        foreach (var group in result.Results.GroupBy(r => r.TopicPartition.Topic, StringComparer.Ordinal))
-        {
-            var t = response.AddStruct("Topics");
-            t.SetString("Name", group.Key);
-            foreach (var (tp, error) in group)
-            {
-                var p = t.AddStruct("Partitions");
-                p.SetInt32("PartitionIndex", tp.Partition);
-                p.SetInt16("ErrorCode", (short)error);
-            }
-        }
-
+        AddPartitionErrors(response, result.Results);
         return new KafkaResponse(response);
     }
 }
@@ -369,18 +374,7 @@ public sealed class OffsetDeleteHandler(KafkaServerContext context) : GroupApiHa
             ?? new OffsetsDeleted(ErrorCode.CoordinatorNotAvailable, []);
         var response = OffsetDeleteMessages.Response.Create();
         response.SetInt16("ErrorCode", (short)result.Error);
-        foreach (var topic in result.Results.GroupBy(r => r.TopicPartition.Topic, StringComparer.Ordinal))
-        {
-            var t = response.AddStruct("Topics");
-            t.SetString("Name", topic.Key);
-            foreach (var (tp, error) in topic)
-            {
-                var p = t.AddStruct("Partitions");
-                p.SetInt32("PartitionIndex", tp.Partition);
-                p.SetInt16("ErrorCode", (short)error);
-            }
-        }
-
+        AddPartitionErrors(response, result.Results);
         return new KafkaResponse(response);
     }
 }
