@@ -248,7 +248,21 @@ public sealed class GroupCoordinator : ReceiveActor
             {
                 if (error != ErrorCode.None)
                 {
-                    replyTo.Tell(JoinGroupResult.Failed(ClientError(error, offsets: false), member.Id));
+                    // Not stored, so not happened: the member keeps its old id (as Kafka reverts it), and the client
+                    // retries the join from scratch.
+                    var newId = member.Id;
+                    if (_members.Remove(newId))
+                    {
+                        Timers.Cancel("session-" + newId);
+                        member.Id = oldId;
+                        _members[oldId] = member;
+                        _byInstance[member.InstanceId!] = oldId;
+                        if (_leader == newId)
+                            _leader = oldId;
+                        ScheduleSessionExpiry(member);
+                    }
+
+                    replyTo.Tell(JoinGroupResult.Failed(ClientError(error, offsets: false)));
                     return;
                 }
 

@@ -109,4 +109,24 @@ public sealed class GroupStaticMembershipTests(ITestOutputHelper output) : Group
 
         Assert.Equal(answered, restarted.Probe.ExpectMsg<JoinGroupResult>().Error);
     }
+
+    [Fact]
+    public void A_static_rejoin_that_is_not_stored_leaves_the_old_member_id_in_place()
+    {
+        StartCoordinator();
+        var a = NewMember("a", "instance-a");
+        var b = NewMember("b", "instance-b");
+        FormGroup(a, b);
+        var before = MemberIds;
+        GroupLog.Mode = WriteMode.Fail;
+
+        var restarted = NewMember("b", "instance-b");
+        SendJoin(restarted);
+        Assert.NotEqual(ErrorCode.None, restarted.Probe.ExpectMsg<JoinGroupResult>().Error);
+
+        GroupLog.Mode = WriteMode.Immediate;
+        Assert.Equal(before, MemberIds);
+        Assert.Equal(ErrorCode.None, Heartbeat(b)); // the old incarnation was not fenced by a join that did not happen
+        Assert.Equal(GroupState.Stable, State);
+    }
 }
