@@ -677,6 +677,13 @@ public sealed class GroupCoordinator : ReceiveActor
 
     private void OnDeleteOffsets(DeleteOffsets delete)
     {
+        if (_state != GroupState.Empty && _protocolType != "consumer")
+        {
+            // Only a consumer group's subscriptions can be read; any other live group's offsets are all in use.
+            Sender.Tell(new OffsetsDeleted(ErrorCode.NonEmptyGroup, []));
+            return;
+        }
+
         var subscribed = _state == GroupState.Empty ? [] : SubscribedTopics();
         var results = new List<(TopicPartition, ErrorCode)>();
         var records = new List<(byte[], byte[]?)>();

@@ -201,4 +201,15 @@ public sealed class GroupOffsetTests(ITestOutputHelper output) : GroupCoordinato
         Assert.Equal(-1, FetchOffset(Tp("orders")));
         Assert.Null(GroupLog.ValuesOf(OffsetKey(Tp("orders")))[^1]);
     }
+
+    [Fact]
+    public void Offsets_of_a_live_group_of_another_protocol_type_cannot_be_deleted()
+    {
+        StartCoordinator();
+        var a = NewMember("a");
+        a.ProtocolType = "connect";
+        FormGroup(a);
+        var deleted = Ask<OffsetsDeleted>(Coordinator, new DeleteOffsets(GroupId, [Tp("orders")]));
+        Assert.Equal(ErrorCode.NonEmptyGroup, deleted.Error);
+    }
 }
