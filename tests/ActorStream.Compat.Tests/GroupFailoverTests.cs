@@ -79,12 +79,14 @@ public sealed class GroupFailoverTests(NodeFixture fixture, ITestOutputHelper ou
     {
         const int Partitions = 4;
         var topic = await CreateTopic(Clients, Bootstrap, $"alo-{client}", Partitions);
-        var produced = await Produce(Clients, Bootstrap, topic, Partitions, 200, "alo"); // 50 per partition
+        // 200 per partition at 25 ms each: the first member cannot finish before it is killed, even on a loaded
+        // machine where noticing its 60th record takes seconds.
+        var produced = await Produce(Clients, Bootstrap, topic, Partitions, 800, "alo");
         var options = new MemberOptions(NewGroupName($"alo-{client}"), topic)
         {
             Commit = "after-processing",
             Batch = 10,
-            ProcessDelayMs = 10,
+            ProcessDelayMs = 25,
             SessionTimeoutMs = SessionTimeoutMs,
             HeartbeatIntervalMs = HeartbeatIntervalMs,
         };
@@ -100,7 +102,7 @@ public sealed class GroupFailoverTests(NodeFixture fixture, ITestOutputHelper ou
         Assert.True(firstRecords.Count < produced.Count, $"first processed all {produced.Count} records before the kill: the scenario needs it to die mid-stream");
 
         var second = group.Start(client, "second", options with { ProcessDelayMs = 0 });
-        await group.WaitUntil("first and second together processed all 200 records", () => AllProcessed([first, second], Positions(produced)));
+        await group.WaitUntil("first and second together processed all 800 records", () => AllProcessed([first, second], Positions(produced)));
         await second.StopAsync();
 
         var secondRecords = second.Records;
