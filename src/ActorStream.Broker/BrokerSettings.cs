@@ -26,59 +26,49 @@ public sealed record BrokerSettings
     /// <summary>The clock logs use for segment ages and retention (injected in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
-    /// <summary>Reads actorstream.broker; the data directory comes from the node's settings.</summary>
+    /// <summary>
+    /// Reads actorstream.broker (a missing key keeps the default above); the data directory comes from the node's
+    /// settings. Errors name the full key and the expected form.
+    /// </summary>
     public static BrokerSettings FromConfig(Config config, string dataDirectory)
     {
         ArgumentNullException.ThrowIfNull(config);
         const string path = "actorstream.broker";
         var section = config.GetConfig(path);
-        int nodeId = section.GetInt("node-id");
-        if (nodeId < 0)
-            throw new ConfigException($"{path}.node-id: expected a non-negative integer, got {nodeId}", $"{path}.node-id", null);
-        int snapshotInterval = section.GetInt("producer-snapshot-interval-batches");
-        if (snapshotInterval < 1)
-            throw new ConfigException($"{path}.producer-snapshot-interval-batches: expected a positive integer, got {snapshotInterval}", $"{path}.producer-snapshot-interval-batches", null);
-        var expiration = section.GetDuration("producer-id-expiration");
-        var retentionCheck = section.GetDuration("log-retention-check-interval");
-        if (retentionCheck <= TimeSpan.Zero)
-            throw new ConfigException($"{path}.log-retention-check-interval: expected a positive duration, got {retentionCheck}", $"{path}.log-retention-check-interval", null);
-        var groups = section.GetConfig("groups");
-        int PositiveInt(string key)
-        {
-            int value = groups.GetInt(key);
-            return value > 0 ? value : throw new ConfigException($"{path}.groups.{key}: expected a positive integer, got {value}", $"{path}.groups.{key}", null);
-        }
+        var reader = new SectionReader(section, path + ".");
+        var defaults = new BrokerSettings { DataDirectory = dataDirectory };
+        var groups = new SectionReader(section.HasPath("groups") ? section.GetConfig("groups") : ConfigFactory.Empty, path + ".groups.");
+        var kafka = new Groups.GroupSettings();
 
-        int Millis(string key, bool allowZero = false)
-        {
-            var value = groups.GetDuration(key);
-            return (value > TimeSpan.Zero || (allowZero && value == TimeSpan.Zero)) && value.TotalMilliseconds <= int.MaxValue
-                ? (int)value.TotalMilliseconds
-                : throw new ConfigException($"{path}.groups.{key}: expected a {(allowZero ? "non-negative" : "positive")} duration, got {value}", $"{path}.groups.{key}", null);
-        }
+        int PositiveMs(SectionReader r, string key, long defaultMs, int min = 1) =>
+            (int)r.Within(key, r.DurationMs(key, defaultMs), min, int.MaxValue);
 
+        int minSession = PositiveMs(groups, "min-session-timeout", kafka.MinSessionTimeoutMs);
+        int maxSession = PositiveMs(groups, "max-session-timeout", kafka.MaxSessionTimeoutMs, min: minSession);
         var groupSettings = new Groups.GroupSettings
         {
-            OffsetsTopicPartitions = PositiveInt("offsets-topic-num-partitions"),
-            MinSessionTimeoutMs = Millis("min-session-timeout"),
-            MaxSessionTimeoutMs = Millis("max-session-timeout"),
-            InitialRebalanceDelayMs = Millis("initial-rebalance-delay", allowZero: true),
-            MaxGroupSize = PositiveInt("max-size"),
-            OffsetsRetentionMs = (long)groups.GetDuration("offsets-retention").TotalMilliseconds,
-            OffsetsRetentionCheckInterval = groups.GetDuration("offsets-retention-check-interval"),
-            MaxOffsetMetadataBytes = PositiveInt("offset-metadata-max-bytes"),
+            OffsetsTopicPartitions = groups.AtLeast("offsets-topic-num-partitions", groups.Read("offsets-topic-num-partitions", (c, k) => c.GetInt(k, kafka.OffsetsTopicPartitions)), 1),
+            MinSessionTimeoutMs = minSession,
+            MaxSessionTimeoutMs = maxSession,
+            InitialRebalanceDelayMs = PositiveMs(groups, "initial-rebalance-delay", kafka.InitialRebalanceDelayMs, min: 0),
+            MaxGroupSize = groups.AtLeast("max-size", groups.Read("max-size", (c, k) => c.GetInt(k, kafka.MaxGroupSize)), 1),
+            OffsetsRetentionMs = groups.AtLeast("offsets-retention", groups.DurationMs("offsets-retention", kafka.OffsetsRetentionMs), 1, "ms"),
+            OffsetsRetentionCheckInterval = TimeSpan.FromMilliseconds(
+                PositiveMs(groups, "offsets-retention-check-interval", (long)kafka.OffsetsRetentionCheckInterval.TotalMilliseconds)),
+            MaxOffsetMetadataBytes = groups.AtLeast("offset-metadata-max-bytes", groups.Read("offset-metadata-max-bytes", (c, k) => c.GetInt(k, kafka.MaxOffsetMetadataBytes)), 1),
         };
-        if (groupSettings.MinSessionTimeoutMs > groupSettings.MaxSessionTimeoutMs)
-            throw new ConfigException($"{path}.groups.min-session-timeout: must not exceed max-session-timeout", $"{path}.groups.min-session-timeout", null);
 
         return new BrokerSettings
         {
             Groups = groupSettings,
-            NodeId = nodeId,
+            NodeId = reader.AtLeast("node-id", reader.Read("node-id", (c, k) => c.GetInt(k, defaults.NodeId)), 0),
             DataDirectory = dataDirectory,
             Defaults = BrokerDefaults.FromConfig(section, path),
-            Replica = new ReplicaSettings(snapshotInterval, (long)expiration.TotalMilliseconds),
-            RetentionCheckInterval = retentionCheck,
+            Replica = new ReplicaSettings(
+                reader.AtLeast("producer-snapshot-interval-batches", reader.Read("producer-snapshot-interval-batches", (c, k) => c.GetInt(k, defaults.Replica.SnapshotIntervalBatches)), 1),
+                reader.AtLeast("producer-id-expiration", reader.DurationMs("producer-id-expiration", defaults.Replica.ProducerIdExpirationMs), 1, "ms")),
+            RetentionCheckInterval = TimeSpan.FromMilliseconds(
+                PositiveMs(reader, "log-retention-check-interval", (long)defaults.RetentionCheckInterval.TotalMilliseconds)),
         };
     }
 }
