@@ -31,6 +31,9 @@ public sealed class KafkaServerContext(BrokerNode broker, ILogger logger)
 /// <summary>The handler of one API.</summary>
 public abstract class ApiHandler(KafkaServerContext context)
 {
+    /// <summary>What admin requests answer when the controller did not (see <see cref="AskAsync"/>).</summary>
+    protected static readonly ApiError ControllerTimedOut = new(ErrorCode.RequestTimedOut, "the controller did not answer in time");
+
     protected KafkaServerContext Context { get; } = context;
 
     protected BrokerNode Broker => Context.Broker;
@@ -49,17 +52,21 @@ public abstract class ApiHandler(KafkaServerContext context)
     protected ErrorCode NotServedHere(TopicPartition tp) =>
         Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
 
-    /// <summary>Waits for an actor's answer; null when it did not come within the ask timeout.</summary>
-    protected async Task<T?> AskAsync<T>(Actors.IActorRef actor, object message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for an actor's answer, up to <paramref name="timeout"/> (the ask timeout when null); null when it did not
+    /// come in time, which the handler answers with its API's timeout error.
+    /// </summary>
+    protected async Task<T?> AskAsync<T>(Actors.IActorRef actor, object message, CancellationToken cancellationToken, TimeSpan? timeout = null)
         where T : class
     {
+        var wait = timeout ?? Context.AskTimeout;
         try
         {
-            return await Actors.AskExtensions.Ask<T>(actor, message, Context.AskTimeout, cancellationToken).ConfigureAwait(false);
+            return await Actors.AskExtensions.Ask<T>(actor, message, wait, cancellationToken).ConfigureAwait(false);
         }
         catch (Actors.AskTimeoutException)
         {
-            Context.Logger.LogWarning("No answer from {Actor} to {Message} within {Timeout}; answering REQUEST_TIMED_OUT", actor, message.GetType().Name, Context.AskTimeout);
+            Context.Logger.LogWarning("No answer from {Actor} to {Message} within {Timeout}", actor, message.GetType().Name, wait);
             return null;
         }
     }

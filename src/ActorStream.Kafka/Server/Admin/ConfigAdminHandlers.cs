@@ -121,7 +121,7 @@ public abstract class TopicConfigAlterHandler(KafkaServerContext context) : ApiH
         }
 
         var result = await AskAsync<AlterTopicConfigsResult>(Broker.Controller, new AlterTopicConfigs(name, altered, validateOnly), cancellationToken).ConfigureAwait(false);
-        return result?.Error ?? new ApiError(ErrorCode.RequestTimedOut, "the controller did not answer in time");
+        return result?.Error ?? ControllerTimedOut;
     }
 }
 

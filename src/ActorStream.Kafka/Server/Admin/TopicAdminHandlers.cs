@@ -1,4 +1,3 @@
-using ActorStream.Broker;
 using ActorStream.Broker.Controller;
 using ActorStream.Kafka.Network;
 using ActorStream.Kafka.Protocol;
@@ -45,7 +44,7 @@ public sealed class CreateTopicsHandler(KafkaServerContext context) : ApiHandler
         for (int i = 0; i < topics.Count; i++)
         {
             string name = topics[i].GetString("Name")!;
-            var result = asks[i].Result ?? new TopicCreateResult(name, new ApiError(ErrorCode.RequestTimedOut, "the controller did not answer in time"), null);
+            var result = asks[i].Result ?? new TopicCreateResult(name, ControllerTimedOut, null);
             var entry = response.AddStruct("Topics");
             entry.SetString("Name", name);
             entry.SetInt16("ErrorCode", (short)result.Error.Code);
@@ -91,7 +90,7 @@ public sealed class DeleteTopicsHandler(KafkaServerContext context) : ApiHandler
         var response = DeleteTopicsMessages.Response.Create();
         for (int i = 0; i < deletes.Count; i++)
         {
-            var result = asks[i].Result ?? new TopicDeleteResult(deletes[i].Name, deletes[i].TopicId, new ApiError(ErrorCode.RequestTimedOut, "the controller did not answer in time"));
+            var result = asks[i].Result ?? new TopicDeleteResult(deletes[i].Name, deletes[i].TopicId, ControllerTimedOut);
             var entry = response.AddStruct("Responses");
             entry.SetString("Name", result.Name ?? deletes[i].Name);
             entry.SetUuid("TopicId", result.TopicId);
@@ -121,7 +120,7 @@ public sealed class CreatePartitionsHandler(KafkaServerContext context) : ApiHan
         for (int i = 0; i < topics.Count; i++)
         {
             string name = topics[i].GetString("Name")!;
-            var error = asks[i].Result?.Error ?? new ApiError(ErrorCode.RequestTimedOut, "the controller did not answer in time");
+            var error = asks[i].Result?.Error ?? ControllerTimedOut;
             var entry = response.AddStruct("Results");
             entry.SetString("Name", name);
             entry.SetInt16("ErrorCode", (short)error.Code);

@@ -21,27 +21,13 @@ namespace ActorStream.Kafka.Server.Groups;
 /// <summary>Shared by the group APIs: asking the group manager (and through it the group's coordinator).</summary>
 public abstract class GroupApiHandler(KafkaServerContext context) : ApiHandler(context)
 {
-    /// <summary>Asks the group's coordinator; null when it did not answer in time (answered as COORDINATOR_NOT_AVAILABLE).</summary>
+    /// <summary>
+    /// Asks the group's coordinator; null when it did not answer in time (answered as COORDINATOR_NOT_AVAILABLE).
+    /// JoinGroup and SyncGroup are held for a rebalance, so they may wait longer than the ask timeout.
+    /// </summary>
     protected Task<T?> AskGroupAsync<T>(object message, CancellationToken cancellationToken, TimeSpan? longerWait = null)
-        where T : class
-    {
-        if (longerWait is { } wait && wait > Context.AskTimeout)
-            return AskLongAsync<T>(message, wait, cancellationToken);
-        return AskAsync<T>(Broker.Groups, message, cancellationToken);
-    }
-
-    private async Task<T?> AskLongAsync<T>(object message, TimeSpan wait, CancellationToken cancellationToken)
-        where T : class
-    {
-        try
-        {
-            return await Actors.AskExtensions.Ask<T>(Broker.Groups, message, wait, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Actors.AskTimeoutException)
-        {
-            return null;
-        }
-    }
+        where T : class =>
+        AskAsync<T>(Broker.Groups, message, cancellationToken, longerWait > Context.AskTimeout ? longerWait : null);
 
     protected static string ClientHost(KafkaRequest request) =>
         request.Connection.RemoteEndPoint is IPEndPoint ip ? "/" + ip.Address : request.Connection.RemoteEndPoint?.ToString() ?? "";
@@ -99,27 +85,29 @@ public sealed class FindCoordinatorHandler(KafkaServerContext context) : GroupAp
 
         var response = FindCoordinatorMessages.Response.Create();
         var self = Context.Advertised;
+        void Fill(ProtocolStruct target, ErrorCode error, string? message, int node)
+        {
+            // v4+ answers each key in its own struct; older versions answer their one key in the body, same fields.
+            target.SetInt16("ErrorCode", (short)error);
+            target.SetString("ErrorMessage", message);
+            target.SetInt32("NodeId", error == ErrorCode.None ? node : -1);
+            target.SetString("Host", error == ErrorCode.None ? self.Host : "");
+            target.SetInt32("Port", error == ErrorCode.None ? self.Port : -1);
+        }
+
         if (version >= 4)
         {
             foreach (var (key, error, message, node) in answers)
             {
                 var c = response.AddStruct("Coordinators");
                 c.SetString("Key", key);
-                c.SetInt16("ErrorCode", (short)error);
-                c.SetString("ErrorMessage", message);
-                c.SetInt32("NodeId", error == ErrorCode.None ? node : -1);
-                c.SetString("Host", error == ErrorCode.None ? self.Host : "");
-                c.SetInt32("Port", error == ErrorCode.None ? self.Port : -1);
+                Fill(c, error, message, node);
             }
         }
         else
         {
             var (_, error, message, node) = answers[0];
-            response.SetInt16("ErrorCode", (short)error);
-            response.SetString("ErrorMessage", message);
-            response.SetInt32("NodeId", error == ErrorCode.None ? node : -1);
-            response.SetString("Host", error == ErrorCode.None ? self.Host : "");
-            response.SetInt32("Port", error == ErrorCode.None ? self.Port : -1);
+            Fill(response, error, message, node);
         }
 
         return new KafkaResponse(response);
