@@ -108,7 +108,7 @@ public sealed class ProducerStateManager
 
     /// <summary>Captures a producer's entry before tentative updates (a request whose later batch may yet be refused).</summary>
     public Memento Capture(long producerId) =>
-        new(producerId, _producers.TryGetValue(producerId, out var entry) ? new ProducerEntry(producerId, entry.Epoch, [.. entry.Batches], entry.LastTimestamp) : null);
+        new(producerId, _producers.TryGetValue(producerId, out var entry) ? ToRecord(producerId, entry) : null);
 
     /// <summary>Puts a producer's entry back as captured.</summary>
     public void Restore(Memento memento)
@@ -119,10 +119,7 @@ public sealed class ProducerStateManager
             return;
         }
 
-        var entry = new Entry(captured.Epoch) { LastTimestamp = captured.LastTimestamp };
-        foreach (var batch in captured.Batches)
-            entry.Batches.Enqueue(batch);
-        _producers[memento.ProducerId] = entry;
+        _producers[memento.ProducerId] = FromRecord(captured);
     }
 
     /// <summary>Forgets producers idle for longer than producer.id.expiration.ms (Kafka's default is one day).</summary>
@@ -134,20 +131,24 @@ public sealed class ProducerStateManager
         return expired.Count;
     }
 
-    public ProducerStateSnapshot ToSnapshot() =>
-        new([.. _producers.Select(p => new ProducerEntry(p.Key, p.Value.Epoch, [.. p.Value.Batches], p.Value.LastTimestamp))]);
+    public ProducerStateSnapshot ToSnapshot() => new([.. _producers.Select(p => ToRecord(p.Key, p.Value))]);
 
     public void Load(ProducerStateSnapshot snapshot)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
         _producers.Clear();
         foreach (var producer in snapshot.Producers)
-        {
-            var entry = new Entry(producer.Epoch) { LastTimestamp = producer.LastTimestamp };
-            foreach (var batch in producer.Batches.TakeLast(MaxRememberedBatches))
-                entry.Batches.Enqueue(batch);
-            _producers[producer.ProducerId] = entry;
-        }
+            _producers[producer.ProducerId] = FromRecord(producer);
+    }
+
+    private static ProducerEntry ToRecord(long producerId, Entry entry) => new(producerId, entry.Epoch, [.. entry.Batches], entry.LastTimestamp);
+
+    private static Entry FromRecord(ProducerEntry producer)
+    {
+        var entry = new Entry(producer.Epoch) { LastTimestamp = producer.LastTimestamp };
+        foreach (var batch in producer.Batches.TakeLast(MaxRememberedBatches))
+            entry.Batches.Enqueue(batch);
+        return entry;
     }
 
     private static SequenceCheck Fenced(long producerId, short epoch, short current) =>
