@@ -103,9 +103,6 @@ public static class NodeProgram
     /// <summary>The file's settings over every reference.conf, resolved now so that any error stops the start.</summary>
     public static Config LoadConfig(string? path)
     {
-        // Load the layers whose reference.conf the node reads, so their defaults are merged in.
-        _ = typeof(BrokerNode).Assembly;
-        _ = typeof(KafkaApis).Assembly;
         var config = path is null ? ConfigFactory.Empty : ConfigFactory.ParseFile(path);
         var full = config.WithFallback(ActorSystem.ReferenceConfig());
         full.Resolve();

@@ -14,9 +14,7 @@ public sealed class Persistence
 
     private Persistence(ActorSystem system, IAsyncJournal? journal, ISnapshotStore? snapshotStore)
     {
-        // The system's settings may predate this assembly's load (ReferenceConfig merges loaded assemblies only):
-        // fall back to our own reference.conf so the documented defaults always apply.
-        var config = system.Settings.WithFallback(Hocon.ConfigFactory.FromResource(typeof(Persistence).Assembly, "ActorStream.Persistence.reference.conf"));
+        var config = system.Settings;
         var journalPlugin = config.GetString("actorstream.persistence.journal.plugin");
         Journal = journal ?? journalPlugin switch
         {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using ActorStream.Actors.Dispatch;
 using ActorStream.Actors.Events;
 using ActorStream.Actors.Scheduling;
@@ -67,16 +68,15 @@ public sealed class ActorSystem : IActorRefFactory, IAsyncDisposable
         return new ActorSystem(name, full, setup ?? new ActorSystemSetup());
     }
 
-    /// <summary>Every reference.conf embedded in a loaded ActorStream assembly, merged (documented defaults).</summary>
+    /// <summary>
+    /// Every reference.conf embedded in an ActorStream assembly that is loaded or referenced (transitively) by one that
+    /// is, merged (documented defaults). Following references matters: a layer's assembly may not be loaded yet when the
+    /// system is created (it loads when first used), and its defaults must apply all the same.
+    /// </summary>
     public static Config ReferenceConfig()
     {
         var merged = ConfigFactory.Empty;
-        var assemblies = AppDomain.CurrentDomain.GetAssemblies()
-            .Append(typeof(ActorSystem).Assembly)
-            .Where(a => a.GetName().Name?.StartsWith("ActorStream.", StringComparison.Ordinal) == true)
-            .Distinct()
-            .OrderBy(a => a.GetName().Name, StringComparer.Ordinal);
-        foreach (var assembly in assemblies)
+        foreach (var assembly in ActorStreamAssemblies().OrderBy(a => a.GetName().Name, StringComparer.Ordinal))
         {
             foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.EndsWith(".reference.conf", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
             {
@@ -85,6 +85,32 @@ public sealed class ActorSystem : IActorRefFactory, IAsyncDisposable
         }
 
         return merged;
+    }
+
+    private static bool IsActorStream(string? name) => name?.StartsWith("ActorStream.", StringComparison.Ordinal) == true;
+
+    private static List<Assembly> ActorStreamAssemblies()
+    {
+        var found = new Dictionary<string, Assembly>(StringComparer.Ordinal);
+        var pending = new Stack<Assembly>(AppDomain.CurrentDomain.GetAssemblies().Append(typeof(ActorSystem).Assembly).Where(a => IsActorStream(a.GetName().Name)));
+        while (pending.TryPop(out var assembly))
+        {
+            if (!found.TryAdd(assembly.GetName().Name!, assembly))
+                continue;
+            foreach (var reference in assembly.GetReferencedAssemblies().Where(r => IsActorStream(r.Name) && !found.ContainsKey(r.Name!)))
+            {
+                try
+                {
+                    pending.Push(Assembly.Load(reference));
+                }
+                catch (IOException)
+                {
+                    // A reference that is not deployed (a build-only project) has no defaults to contribute.
+                }
+            }
+        }
+
+        return [.. found.Values];
     }
 
     public string Name { get; }
