@@ -118,7 +118,7 @@ public sealed class ControllerActor : PersistentActor
         {
             try
             {
-                config = TopicPolicies.FromOverrides(create.Configs);
+                config = TopicConfig.Create(create.Configs);
             }
             catch (InvalidConfigException e)
             {
@@ -264,7 +264,7 @@ public sealed class ControllerActor : PersistentActor
             TopicCreated e => _image with { Topics = _image.Topics.SetItem(e.Name, ToTopic(e)) },
             TopicDeleted e => _image with { Topics = _image.Topics.Remove(e.Name) },
             PartitionsCreated e => _image with { Topics = _image.Topics.SetItem(e.Name, Grow(_image.Topics[e.Name], e.Partitions)) },
-            TopicConfigsChanged e => _image with { Topics = _image.Topics.SetItem(e.Name, _image.Topics[e.Name] with { Config = TopicPolicies.FromStored(e.Configs) }) },
+            TopicConfigsChanged e => _image with { Topics = _image.Topics.SetItem(e.Name, _image.Topics[e.Name] with { Config = new TopicConfig(e.Configs) }) },
             ProducerIdBlockReserved e => _image,
             _ => throw new InvalidOperationException($"Unknown metadata event {@event.GetType().Name}"),
         };
@@ -281,7 +281,7 @@ public sealed class ControllerActor : PersistentActor
     {
         var replicas = ImmutableArray.Create(e.Replicas);
         var partitions = Enumerable.Range(0, e.Partitions).Select(p => NewPartition(p, replicas)).ToImmutableArray();
-        return new TopicImage(e.Name, e.TopicId, partitions, TopicPolicies.FromStored(e.Configs));
+        return new TopicImage(e.Name, e.TopicId, partitions, new TopicConfig(e.Configs));
     }
 
     private static TopicImage Grow(TopicImage topic, int total)

@@ -1,3 +1,4 @@
+using ActorStream.Broker.Topics;
 using ActorStream.Persistence.SegmentLog;
 using ActorStream.Records;
 
@@ -6,7 +7,16 @@ namespace ActorStream.Broker.Replication;
 /// <summary>
 /// How a topic's settings bear on a replica: the log's shape plus the checks on every produce.
 /// </summary>
-public sealed record ReplicaPolicy(LogConfig LogConfig, int MaxMessageBytes, TimestampType TimestampType, int MinInsyncReplicas);
+public sealed record ReplicaPolicy(LogConfig LogConfig, int MaxMessageBytes, TimestampType TimestampType, int MinInsyncReplicas)
+{
+    /// <summary>What a topic's config overrides, over the broker defaults, make its replicas enforce.</summary>
+    public static ReplicaPolicy For(TopicConfig config, BrokerDefaults defaults)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        var effective = config.Resolve(defaults);
+        return new ReplicaPolicy(effective.ToLogConfig(), effective.MaxMessageBytes, effective.TimestampType, effective.MinInsyncReplicas);
+    }
+}
 
 /// <summary>
 /// Asks the leader replica to append a producer's record batches. <paramref name="Records"/> is a slice of the request

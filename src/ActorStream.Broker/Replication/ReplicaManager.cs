@@ -130,7 +130,7 @@ public sealed partial class ReplicaManager : ReceiveActor
         }
     }
 
-    private ReplicaPolicy PolicyFor(TopicImage topic) => TopicPolicies.ReplicaPolicy(topic.Config, _settings.Defaults);
+    private ReplicaPolicy PolicyFor(TopicImage topic) => ReplicaPolicy.For(topic.Config, _settings.Defaults);
 
     private void StartReplica(TopicPartition tp, TopicImage topic, PartitionImage partition)
     {
