@@ -37,6 +37,33 @@ public class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Retention_running_beside_appends_that_roll_segments_never_fails_either()
+    {
+        // The broker runs retention on its own thread while producers append: both write the checkpoint file.
+        using var dir = new TempDirectory();
+        await using var log = Log.Open(dir.Path, new LogConfig { SegmentBytes = 200, RetentionBytes = 1000 });
+        using var done = new CancellationTokenSource();
+        var retention = Task.Run(() =>
+        {
+            int passes = 0;
+            while (!done.IsCancellationRequested || passes == 0)
+            {
+                log.DeleteOldSegments();
+                passes++;
+            }
+
+            return passes;
+        });
+        for (int i = 0; i < 300; i++)
+            await log.AppendAsLeaderAsync(Batches.Make(1, keyPrefix: $"r{i}-"));
+        await done.CancelAsync();
+
+        Assert.True(await retention > 0);
+        Assert.Equal(300, log.LogEndOffset);
+        Assert.True(log.LogStartOffset > 0);
+    }
+
+    [Fact]
     public async Task Group_commit_coalesces_pending_appends_into_one_write_and_one_fsync()
     {
         using var dir = new TempDirectory();

@@ -53,6 +53,8 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         _writer = Task.Run(WriterLoopAsync);
     }
 
+    private readonly Lock _checkpointGate = new();
+
     public string Directory { get; }
 
     public LogConfig Config { get; private set; }
@@ -250,8 +252,17 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return (0, 0);
     }
 
-    /// <summary>Writes recovery point and log start offset atomically (temp file, fsync, rename).</summary>
+    /// <summary>
+    /// Writes recovery point and log start offset atomically (temp file, fsync, rename). The writer loop (on a roll)
+    /// and retention (on its own thread) both write it, so writes take turns on the one temp file.
+    /// </summary>
     private void WriteCheckpoint()
+    {
+        lock (_checkpointGate)
+            WriteCheckpointFile();
+    }
+
+    private void WriteCheckpointFile()
     {
         var path = Path.Combine(Directory, CheckpointFile);
         var tmp = path + ".tmp";
