@@ -6,10 +6,11 @@ namespace ActorStream.Broker.Groups;
 
 /// <summary>
 /// How far a group is behind on one partition: in records (the high watermark minus the committed offset) and in time
-/// (how old the next record it has not consumed is; zero when it is caught up). A partition without a commit counts
-/// from the log start.
+/// (how old the next record it has not consumed is; zero when it is caught up). A partition assigned to a member but
+/// never committed has <see cref="CommittedOffset"/> -1 and counts from the log start (the most it could still have
+/// to read). <see cref="MemberId"/> is the member the partition is assigned to, if any (consumer groups only).
 /// </summary>
-public sealed record PartitionLag(TopicPartition TopicPartition, long CommittedOffset, long HighWatermark, long Lag, TimeSpan TimeLag);
+public sealed record PartitionLag(TopicPartition TopicPartition, long CommittedOffset, long HighWatermark, long Lag, TimeSpan TimeLag, string? MemberId = null);
 
 /// <summary>Computes a group's lag from its committed offsets and the partitions' logs (for the admin API and CLI).</summary>
 public static class GroupLag
@@ -18,22 +19,44 @@ public static class GroupLag
     {
         ArgumentNullException.ThrowIfNull(broker);
         var fetched = await broker.Groups.Ask<OffsetsFetched>(new FetchOffsets(groupId, null), timeout, cancellationToken).ConfigureAwait(false);
+        var described = await broker.Groups.Ask<GroupDescription>(new DescribeGroup(groupId), timeout, cancellationToken).ConfigureAwait(false);
+        var owners = AssignedPartitions(described);
+        var offsets = fetched.Offsets.ToDictionary(o => o.TopicPartition, o => o.Offset);
+        foreach (var assigned in owners.Keys)
+            offsets.TryAdd(assigned, -1);
+
         long now = broker.System.Clock.UtcNow.ToUnixTimeMilliseconds();
         var lags = new List<PartitionLag>();
-        foreach (var committed in fetched.Offsets.OrderBy(o => o.TopicPartition.Topic, StringComparer.Ordinal).ThenBy(o => o.TopicPartition.Partition))
+        foreach (var (topicPartition, committed) in offsets.OrderBy(o => o.Key.Topic, StringComparer.Ordinal).ThenBy(o => o.Key.Partition))
         {
-            if (!broker.Partitions.TryGet(committed.TopicPartition, out var partition))
+            if (!broker.Partitions.TryGet(topicPartition, out var partition))
                 continue;
             long highWatermark = partition.HighWatermark;
-            long from = Math.Max(committed.Offset, partition.LogStartOffset);
+            long from = Math.Max(committed, partition.LogStartOffset);
             long lag = Math.Max(0, highWatermark - from);
             var timeLag = TimeSpan.Zero;
             if (lag > 0 && await TimestampAtAsync(partition, from, cancellationToken).ConfigureAwait(false) is { } timestamp)
                 timeLag = TimeSpan.FromMilliseconds(Math.Max(0, now - timestamp));
-            lags.Add(new PartitionLag(committed.TopicPartition, committed.Offset, highWatermark, lag, timeLag));
+            lags.Add(new PartitionLag(topicPartition, committed, highWatermark, lag, timeLag, owners.GetValueOrDefault(topicPartition)));
         }
 
         return lags;
+    }
+
+    /// <summary>Which member each partition is assigned to, read from a consumer group's assignments (empty for other protocol types).</summary>
+    public static Dictionary<TopicPartition, string> AssignedPartitions(GroupDescription group)
+    {
+        ArgumentNullException.ThrowIfNull(group);
+        var owners = new Dictionary<TopicPartition, string>();
+        if (group.ProtocolType != "consumer")
+            return owners;
+        foreach (var member in group.Members)
+        {
+            foreach (var topicPartition in ConsumerProtocol.AssignedPartitions(member.Assignment))
+                owners.TryAdd(topicPartition, member.MemberId);
+        }
+
+        return owners;
     }
 
     // The timestamp of the first record at or after the offset (its batch is read; compressed batches give the batch's).

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-
 namespace ActorStream.Broker.Groups;
 
 /// <summary>
@@ -77,7 +74,7 @@ public static class ServerAssignors
                 throw new ArgumentException($"No server-side assignor named {protocol}", nameof(protocol));
         }
 
-        return assigned.ToDictionary(a => a.Key, a => Encode(a.Value), StringComparer.Ordinal);
+        return assigned.ToDictionary(a => a.Key, a => ConsumerProtocol.EncodeAssignment(a.Value), StringComparer.Ordinal);
     }
 
     // Keeps each member's previous partitions (still subscribed, up to its fair share), then gives the rest to the
@@ -96,7 +93,7 @@ public static class ServerAssignors
         {
             if (previous?.GetValueOrDefault(member) is not { } bytes)
                 continue;
-            foreach (var tp in Decode(bytes))
+            foreach (var tp in ConsumerProtocol.AssignedPartitions(bytes))
             {
                 if (subscribed.Contains(tp.Topic) && exists.Contains(tp) && assigned[member].Count < quota && owned.Add(tp))
                     assigned[member].Add(tp);
@@ -111,58 +108,5 @@ public static class ServerAssignors
             if (target is not null)
                 assigned[target].Add(tp);
         }
-    }
-
-    /// <summary>ConsumerProtocolAssignment v0: int16 version, [topic: int16 string, [int32 partition]], bytes user data (null).</summary>
-    public static byte[] Encode(IReadOnlyList<TopicPartition> partitions)
-    {
-        var byTopic = partitions.GroupBy(p => p.Topic, StringComparer.Ordinal).ToList();
-        int size = 2 + 4 + byTopic.Sum(t => 2 + Encoding.UTF8.GetByteCount(t.Key) + 4 + (4 * t.Count())) + 4;
-        var bytes = new byte[size];
-        var span = bytes.AsSpan();
-        BinaryPrimitives.WriteInt16BigEndian(span, 0);
-        BinaryPrimitives.WriteInt32BigEndian(span[2..], byTopic.Count);
-        int position = 6;
-        foreach (var topic in byTopic)
-        {
-            int length = Encoding.UTF8.GetBytes(topic.Key, span[(position + 2)..]);
-            BinaryPrimitives.WriteInt16BigEndian(span[position..], (short)length);
-            position += 2 + length;
-            BinaryPrimitives.WriteInt32BigEndian(span[position..], topic.Count());
-            position += 4;
-            foreach (var tp in topic.OrderBy(t => t.Partition))
-            {
-                BinaryPrimitives.WriteInt32BigEndian(span[position..], tp.Partition);
-                position += 4;
-            }
-        }
-
-        BinaryPrimitives.WriteInt32BigEndian(span[position..], -1);
-        return bytes;
-    }
-
-    /// <summary>The partitions of a ConsumerProtocolAssignment (any version); empty when unreadable.</summary>
-    public static List<TopicPartition> Decode(ReadOnlySpan<byte> assignment)
-    {
-        var result = new List<TopicPartition>();
-        if (assignment.Length < 6)
-            return result;
-        int topics = BinaryPrimitives.ReadInt32BigEndian(assignment[2..]);
-        int position = 6;
-        for (int t = 0; t < topics && position + 2 <= assignment.Length; t++)
-        {
-            int length = BinaryPrimitives.ReadInt16BigEndian(assignment[position..]);
-            position += 2;
-            if (length < 0 || position + length + 4 > assignment.Length)
-                break;
-            string topic = Encoding.UTF8.GetString(assignment.Slice(position, length));
-            position += length;
-            int count = BinaryPrimitives.ReadInt32BigEndian(assignment[position..]);
-            position += 4;
-            for (int i = 0; i < count && position + 4 <= assignment.Length; i++, position += 4)
-                result.Add(new TopicPartition(topic, BinaryPrimitives.ReadInt32BigEndian(assignment[position..])));
-        }
-
-        return result;
     }
 }

@@ -26,7 +26,7 @@ public sealed class ServerAssignorsTests
 
     private static Dictionary<string, List<TopicPartition>> Assign(string protocol, (string Member, string[] Topics)[] members, Dictionary<string, int> counts, IReadOnlyDictionary<string, byte[]>? previous = null) =>
         ServerAssignors.Assign(protocol, [.. members.Select(m => (m.Member, Subscription(m.Topics)))], t => counts.TryGetValue(t, out var c) ? c : null, previous)
-            .ToDictionary(a => a.Key, a => ServerAssignors.Decode(a.Value));
+            .ToDictionary(a => a.Key, a => ConsumerProtocol.AssignedPartitions(a.Value));
 
     [Fact]
     public void Range_gives_each_member_consecutive_partitions_of_each_topic()
@@ -53,7 +53,7 @@ public sealed class ServerAssignorsTests
         var first = Assign("sticky", [("a", ["t"])], counts);
         Assert.Equal(4, first["a"].Count);
 
-        var previous = new Dictionary<string, byte[]> { ["a"] = ServerAssignors.Encode(first["a"]) };
+        var previous = new Dictionary<string, byte[]> { ["a"] = ConsumerProtocol.EncodeAssignment(first["a"]) };
         var second = Assign("sticky", [("a", ["t"]), ("b", ["t"])], counts, previous);
         Assert.Equal(2, second["a"].Count);
         Assert.Equal(2, second["b"].Count);
@@ -66,7 +66,7 @@ public sealed class ServerAssignorsTests
     {
         var result = Assign("range", [("a", ["ghost", "t"])], new() { ["t"] = 1 });
         Assert.Equal([new TopicPartition("t", 0)], result["a"]);
-        var encoded = ServerAssignors.Encode([new("x", 2), new("y", 0), new("x", 1)]);
-        Assert.Equal([new TopicPartition("x", 1), new("x", 2), new("y", 0)], ServerAssignors.Decode(encoded));
+        var encoded = ConsumerProtocol.EncodeAssignment([new("x", 2), new("y", 0), new("x", 1)]);
+        Assert.Equal([new TopicPartition("x", 1), new("x", 2), new("y", 0)], ConsumerProtocol.AssignedPartitions(encoded));
     }
 }

@@ -150,9 +150,9 @@ public sealed class GroupSyncTests(ITestOutputHelper output) : GroupCoordinatorT
         SendSync(b);
         SendSync(a, new Dictionary<string, byte[]>());
 
-        Assert.Equal([Tp("orders", 0), Tp("orders", 1)], ServerAssignors.Decode(ExpectSync(a).Assignment));
-        Assert.Equal([Tp("orders", 2), Tp("orders", 3)], ServerAssignors.Decode(ExpectSync(b).Assignment));
-        Assert.Equal([2, 2], LastGroupRecord().Members.Select(m => ServerAssignors.Decode(m.Assignment).Count));
+        Assert.Equal([Tp("orders", 0), Tp("orders", 1)], ConsumerProtocol.AssignedPartitions(ExpectSync(a).Assignment));
+        Assert.Equal([Tp("orders", 2), Tp("orders", 3)], ConsumerProtocol.AssignedPartitions(ExpectSync(b).Assignment));
+        Assert.Equal([2, 2], LastGroupRecord().Members.Select(m => ConsumerProtocol.AssignedPartitions(m.Assignment).Count));
     }
 
     private void FormGroupAgainWith(Member leader, Member follower) => SyncAll(leader, leader, follower);

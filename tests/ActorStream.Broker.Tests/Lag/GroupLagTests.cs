@@ -31,4 +31,38 @@ public sealed class GroupLagTests(ITestOutputHelper output)
         Assert.Equal(0, p1.Lag);
         Assert.Equal(TimeSpan.Zero, p1.TimeLag);
     }
+
+    [Fact]
+    public async Task An_assigned_partition_without_a_commit_counts_from_the_log_start_and_names_its_member()
+    {
+        await using var harness = await BrokerHarness.StartAsync(output, s => s with { Groups = s.Groups with { InitialRebalanceDelayMs = 0 } });
+        Assert.Equal(ErrorCode.None, (await harness.CreateTopicAsync("orders", 3)).Error.Code);
+        Assert.Equal(ErrorCode.None, (await harness.AppendAsync("orders", Batches.Plain(5))).Error);
+        Assert.Equal(ErrorCode.None, (await harness.AppendAsync("orders", Batches.Plain(7), partition: 1)).Error);
+        Assert.Equal(ErrorCode.None, (await harness.AppendAsync("orders", Batches.Plain(2), partition: 2)).Error);
+
+        // One consumer, assigned partitions 0 and 1 by its own (client-side) assignor; it commits only partition 0.
+        var join = new JoinGroup("billing", "", null, "client-1", "/127.0.0.1", 10_000, 10_000, "consumer", [new GroupProtocolEntry("range", [])], RequireKnownMemberId: false);
+        var joined = await harness.Broker.Groups.Ask<JoinGroupResult>(join, BrokerHarness.Timeout);
+        Assert.Equal(ErrorCode.None, joined.Error);
+        var assignment = ConsumerProtocol.EncodeAssignment([new("orders", 0), new("orders", 1)]);
+        var sync = new SyncGroup("billing", joined.GenerationId, joined.MemberId, null, "consumer", "range", new Dictionary<string, byte[]> { [joined.MemberId] = assignment });
+        Assert.Equal(ErrorCode.None, (await harness.Broker.Groups.Ask<SyncGroupResult>(sync, BrokerHarness.Timeout)).Error);
+        var commit = new CommitOffsets("billing", joined.GenerationId, joined.MemberId, null, [new OffsetToCommit(new("orders", 0), 2, -1, null)]);
+        Assert.All((await harness.Broker.Groups.Ask<OffsetsCommitted>(commit, BrokerHarness.Timeout)).Results, r => Assert.Equal(ErrorCode.None, r.Error));
+
+        var lag = await GroupLag.DescribeAsync(harness.Broker, "billing", BrokerHarness.Timeout);
+
+        Assert.Equal([0, 1], lag.Select(l => l.TopicPartition.Partition));
+        Assert.Equal((2L, 3L, joined.MemberId), (lag[0].CommittedOffset, lag[0].Lag, lag[0].MemberId));
+        Assert.Equal((-1L, 7L, joined.MemberId), (lag[1].CommittedOffset, lag[1].Lag, lag[1].MemberId));
+        Assert.True(lag[1].TimeLag > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_group_nobody_knows_has_no_lag()
+    {
+        await using var harness = await BrokerHarness.StartAsync(output);
+        Assert.Empty(await GroupLag.DescribeAsync(harness.Broker, "nobody", BrokerHarness.Timeout));
+    }
 }
