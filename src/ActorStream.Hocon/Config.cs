@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net;
 
 namespace ActorStream.Hocon;
 
@@ -83,6 +84,27 @@ public sealed class Config
         return array.Items.Select(item => item is HoconScalar { Kind: not ScalarKind.Null } s
             ? s.Text
             : throw ConfigException.WrongType(path, item, "a list of strings (an element is not a string)")).ToList();
+    }
+
+    /// <summary>An IP address to bind (a host name is refused: binding needs an address).</summary>
+    public IPAddress GetIPAddress(string path)
+    {
+        var value = Require(path, "an IP address");
+        // IPAddress also takes inet_aton's short forms ("10.0.0" is 10.0.0.0): an IPv4 address here has four parts.
+        return value is HoconScalar { Kind: ScalarKind.String or ScalarKind.Number } s && IPAddress.TryParse(s.Text, out var address)
+            && (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || s.Text.Count(c => c == '.') == 3)
+            ? address
+            : throw ConfigException.WrongType(path, value, "an IP address to bind (e.g. \"0.0.0.0\" or \"127.0.0.1\")");
+    }
+
+    /// <summary>A TCP port; 0 (any free port) only when <paramref name="allowZero"/>.</summary>
+    public int GetPort(string path, bool allowZero = true)
+    {
+        var value = Require(path, "a port number");
+        int min = allowZero ? 0 : 1;
+        return AsLongOrNull(value) is { } port && port >= min && port <= IPEndPoint.MaxPort
+            ? (int)port
+            : throw ConfigException.WrongType(path, value, $"a port number between {min} and {IPEndPoint.MaxPort}");
     }
 
     public IReadOnlyList<int> GetIntList(string path) => GetList(path, "a list of ints", AsInt);

@@ -6,6 +6,7 @@ using ActorStream.Broker.Metadata;
 using ActorStream.Hocon;
 using ActorStream.Kafka.Network;
 using ActorStream.Kafka.Server;
+using ActorStream.Node.Admin;
 using Microsoft.Extensions.Logging;
 
 namespace ActorStream.Node;
@@ -22,10 +23,14 @@ public static class NodeProgram
     public const int ExitFailed = 1;
     public const int ExitBadConfig = 2;
 
-    /// <summary>Printed on stdout once the node serves Kafka clients: scripts and tests wait for it.</summary>
+    /// <summary>
+    /// Printed on stdout once the node serves Kafka clients (followed by <c>host:port</c>, then <c> admin=http://host:port</c>
+    /// when the admin API is on): scripts and tests wait for it.
+    /// </summary>
     public const string ReadyLinePrefix = "ActorStream node ready: kafka=";
 
-    private sealed record NodeSettings(string Name, string DataDirectory, TimeSpan StartupTimeout, TimeSpan ShutdownTimeout, BrokerSettings Broker, KafkaListenerOptions Listener, TimeSpan RequestTimeout);
+    private sealed record NodeSettings(
+        string Name, string DataDirectory, TimeSpan StartupTimeout, TimeSpan ShutdownTimeout, BrokerSettings Broker, KafkaListenerOptions Listener, TimeSpan RequestTimeout, AdminSettings Admin);
 
     public static async Task<int> RunAsync(string[] args, ILoggerFactory loggerFactory, CancellationToken stop = default)
     {
@@ -84,7 +89,21 @@ public static class NodeProgram
             });
             system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceStop, "stop-broker", () => broker.StopAsync(settings.ShutdownTimeout));
             log.LogInformation("Kafka listener on {Bound}, advertised to clients as {Host}:{Port}", listener.LocalEndPoint, advertised.Host, advertised.Port);
-            Console.Out.WriteLine($"{ReadyLinePrefix}{listener.LocalEndPoint}");
+            string ready = $"{ReadyLinePrefix}{listener.LocalEndPoint}";
+            if (settings.Admin.Enabled)
+            {
+                var admin = await AdminServer.StartAsync(settings.Admin, broker, settings.RequestTimeout, context.Brokers, loggerFactory, CancellationToken.None);
+                system.CoordinatedShutdown.AddTask(CoordinatedShutdown.PhaseServiceUnbind, "stop-admin-api", async () =>
+                {
+                    await admin.DisposeAsync();
+                    log.LogInformation("Admin API closed");
+                });
+                string address = admin.Address.GetLeftPart(UriPartial.Authority);
+                log.LogInformation("Admin API on {Address} (try {Address}/api/groups)", address, address);
+                ready += $" admin={address}";
+            }
+
+            Console.Out.WriteLine(ready);
             Console.Out.Flush();
         }
         catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or UnauthorizedAccessException or TimeoutException)
@@ -121,7 +140,8 @@ public static class NodeProgram
             config.GetDuration("actorstream.node.shutdown-timeout"),
             BrokerSettings.FromConfig(config, dataDirectory),
             KafkaListenerOptions.FromConfig(config),
-            config.GetDuration("actorstream.kafka.request-timeout"));
+            config.GetDuration("actorstream.kafka.request-timeout"),
+            AdminSettings.FromConfig(config));
     }
 
     private static bool TryParseArgs(string[] args, out string? configPath, out string error)

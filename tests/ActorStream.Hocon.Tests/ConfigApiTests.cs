@@ -46,6 +46,38 @@ public class ConfigApiTests
     }
 
     [Fact]
+    public void Network_getters_read_an_ip_address_and_a_port()
+    {
+        Assert.Equal(System.Net.IPAddress.Any, Sample.GetIPAddress("broker.host"));
+        Assert.Equal(9092, Sample.GetPort("broker.port"));
+        Assert.Equal(0, Parse("p = 0").GetPort("p"));
+        Assert.Equal(System.Net.IPAddress.IPv6Loopback, Parse("h = \"::1\"").GetIPAddress("h"));
+    }
+
+    [Theory]
+    [InlineData("p = 70000", "port number between 0 and 65535", true)]
+    [InlineData("p = -1", "port number between 0 and 65535", true)]
+    [InlineData("p = 0", "port number between 1 and 65535", false)]
+    [InlineData("p = http", "port number", true)]
+    public void A_bad_port_names_the_key_the_line_and_the_range(string text, string expected, bool allowZero)
+    {
+        var error = Assert.Throws<ConfigException>(() => Parse(text, originName: "node.conf").GetPort("p", allowZero));
+        Assert.StartsWith("p at node.conf:1: expected a " + expected, error.Message, StringComparison.Ordinal);
+        Assert.Equal("p", error.Path);
+    }
+
+    [Theory]
+    [InlineData("h = \"my-laptop\"", "\"my-laptop\"")]
+    [InlineData("h = 10.0.0", "\"10.0.0\"")]
+    [InlineData("h = [1]", "a list")]
+    public void A_host_name_or_garbage_is_not_an_address_to_bind(string text, string got)
+    {
+        var error = Assert.Throws<ConfigException>(() => Parse(text, originName: "node.conf").GetIPAddress("h"));
+        Assert.Contains("expected an IP address to bind", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("got " + got, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HasPath()
     {
         Assert.True(Sample.HasPath("broker"));

@@ -38,11 +38,9 @@ public sealed class KafkaListenerOptions
     {
         ArgumentNullException.ThrowIfNull(config);
         const string path = "actorstream.kafka.listener";
-        string host = config.GetString($"{path}.host");
-        if (!IPAddress.TryParse(host, out var address))
-            throw new ConfigException($"{path}.host: expected an IP address to bind (e.g. \"0.0.0.0\" or \"127.0.0.1\"), got \"{host}\"", $"{path}.host", null);
-        int port = Port(config, $"{path}.port", allowZero: true);
-        int advertisedPort = Port(config, $"{path}.advertised-port", allowZero: true);
+        var address = config.GetIPAddress($"{path}.host");
+        int port = config.GetPort($"{path}.port");
+        int advertisedPort = config.GetPort($"{path}.advertised-port");
         string advertisedHost = config.GetString($"{path}.advertised-host");
         long maxFrame = config.GetByteSize($"{path}.max-frame-size");
         if (maxFrame is < 1024 or > int.MaxValue)
@@ -66,14 +64,6 @@ public sealed class KafkaListenerOptions
             Backlog = backlog,
             ShutdownGrace = grace,
         };
-    }
-
-    private static int Port(Config config, string key, bool allowZero)
-    {
-        int port = config.GetInt(key);
-        if (port < (allowZero ? 0 : 1) || port > IPEndPoint.MaxPort)
-            throw new ConfigException($"{key}: expected a port number between {(allowZero ? 0 : 1)} and {IPEndPoint.MaxPort}, got {port}", key, null);
-        return port;
     }
 
     internal void Validate()

@@ -255,6 +255,7 @@ if [[ $START_NODE -eq 1 ]]; then
     {
         echo "actorstream.node.data-dir = $(hocon_str "$NODE_DATA_DIR")"
         echo "actorstream.kafka.listener { host = \"127.0.0.1\", port = $NODE_PORT }"
+        echo "actorstream.node.admin { host = \"127.0.0.1\", port = 0 }"
         [[ -n "$NODE_CONF_EXTRA" ]] && printf '%s\n' "$NODE_CONF_EXTRA"
     } >"$NODE_CONF"
     note "node configuration ($NODE_CONF):"; sed 's/^/    /' "$NODE_CONF" >&2

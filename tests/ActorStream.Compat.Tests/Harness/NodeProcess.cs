@@ -25,9 +25,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly string _description;
     private readonly Queue<(long Seq, string Line)> _tail = new();
     private readonly Lock _tailLock = new();
-    private readonly TaskCompletionSource<(string Host, int Port)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(string Host, int Port, Uri? Admin)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lineCount;
     private bool _stopped;
+    private Uri? _admin;
 
     private NodeProcess(Process process, string description)
     {
@@ -40,6 +41,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public int Port { get; private set; }
 
     public string BootstrapServers => $"{Host}:{Port}";
+
+    /// <summary>The admin HTTP API's base address (from the ready line's <c>admin=</c>).</summary>
+    public Uri AdminAddress => _admin ?? throw new InvalidOperationException($"{_description} announced no admin API");
 
     public int Pid => _process.Id;
 
@@ -86,7 +90,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         var first = await Task.WhenAny(node._ready.Task, exited, Task.Delay(timeout));
         if (first == node._ready.Task)
         {
-            (node.Host, node.Port) = await node._ready.Task;
+            (node.Host, node.Port, node._admin) = await node._ready.Task;
             return node;
         }
 
@@ -202,7 +206,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
 
         if (ReadyLine().Match(line) is { Success: true } m)
-            _ready.TrySetResult((m.Groups["host"].Value, int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture)));
+            _ready.TrySetResult((m.Groups["host"].Value, int.Parse(m.Groups["port"].Value, CultureInfo.InvariantCulture), m.Groups["admin"].Success ? new Uri(m.Groups["admin"].Value) : null));
     }
 
     private static string Config(string dataDirectory, int port) =>
@@ -210,6 +214,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         # Written by the ActorStream compatibility suite.
         actorstream.node.data-dir = {{Quote(dataDirectory)}}
         actorstream.kafka.listener { host = "127.0.0.1", port = {{port.ToString(CultureInfo.InvariantCulture)}} }
+        actorstream.node.admin { host = "127.0.0.1", port = 0 }
 
         """;
 
@@ -262,7 +267,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"ready: kafka=(?<host>[^\s:]+):(?<port>\d+)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"ready: kafka=(?<host>[^\s:]+):(?<port>\d+)(?: admin=(?<admin>http://\S+))?", RegexOptions.CultureInvariant)]
     private static partial Regex ReadyLine();
 
     private static class NativeMethods
