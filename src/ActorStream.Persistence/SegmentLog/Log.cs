@@ -752,6 +752,47 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return null;
     }
 
+    /// <summary>
+    /// The record with the largest timestamp (the first such when several share it), or null for an empty log: what
+    /// Kafka's ListOffsets answers for MAX_TIMESTAMP (-3). The segment is found from the segments' max timestamps and
+    /// only the batch holding it is read; in a batch that cannot be decompressed it is the batch's last offset.
+    /// </summary>
+    public TimestampAndOffset? MaxTimestampAndOffset()
+    {
+        var segments = Volatile.Read(ref _segments);
+        LogSegment? best = null;
+        foreach (var segment in segments)
+        {
+            if (segment.MaxTimestamp > (best?.MaxTimestamp ?? RecordBatchLayout.NoTimestamp))
+                best = segment;
+        }
+
+        if (best is null)
+            return null;
+        long maxTimestamp = best.MaxTimestamp;
+        long batchLast = best.OffsetOfMaxTimestamp;
+        using var reader = new BatchFileReader(best.File, best.LookupPosition(batchLast), best.Size, validateCrc: true);
+        while (reader.MoveNext())
+        {
+            var batch = reader.CurrentBatch;
+            if (batch.LastOffset < batchLast)
+                continue;
+            if (batch.TimestampType == TimestampType.LogAppendTime || !RecordCompression.CanDecompress(batch.Compression))
+                return new TimestampAndOffset(batch.MaxTimestamp, batch.TimestampType == TimestampType.LogAppendTime ? batch.BaseOffset : batch.LastOffset);
+            foreach (var record in batch.GetRecords())
+            {
+                if (record.Timestamp == batch.MaxTimestamp)
+                    return new TimestampAndOffset(record.Timestamp, record.Offset);
+            }
+
+            return new TimestampAndOffset(batch.MaxTimestamp, batch.LastOffset);
+        }
+
+        if (reader.Error != ScanError.None)
+            throw new LogCorruptException(best.LogPath, reader.ErrorPosition, batchLast, reader.ErrorReason ?? reader.Error.ToString());
+        return new TimestampAndOffset(maxTimestamp, batchLast);
+    }
+
     // ------------------------------------------------------------------ close
 
     public async ValueTask DisposeAsync()

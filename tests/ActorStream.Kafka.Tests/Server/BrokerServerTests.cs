@@ -174,7 +174,7 @@ public sealed class BrokerServerTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ListOffsets_answers_earliest_latest_and_by_timestamp()
+    public async Task ListOffsets_answers_earliest_latest_max_timestamp_and_by_timestamp()
     {
         await using var server = await StartAsync(output);
         await using var client = await server.ConnectAsync();
@@ -182,7 +182,7 @@ public sealed class BrokerServerTests(ITestOutputHelper output)
         await CallAsync(client, ApiKey.Produce, 8, ProduceBody("times", 0, Batch(5, timestamp: 1000)), correlationId: 2); // 1000..1004
         await CallAsync(client, ApiKey.Produce, 8, ProduceBody("times", 0, Batch(5, timestamp: 2000)), correlationId: 3); // 2000..2004
 
-        async Task<(int Error, long Offset)> ListAsync(long timestamp)
+        async Task<(int Error, long Offset)> ListAsync(long timestamp, short version = 5)
         {
             var body = ListOffsetsMessages.Request.Create();
             body.SetInt32("ReplicaId", -1);
@@ -191,7 +191,7 @@ public sealed class BrokerServerTests(ITestOutputHelper output)
             var p = t.AddStruct("Partitions");
             p.SetInt32("PartitionIndex", 0);
             p.SetInt64("Timestamp", timestamp);
-            var response = await CallAsync(client, ApiKey.ListOffsets, 5, body, correlationId: 50);
+            var response = await CallAsync(client, ApiKey.ListOffsets, version, body, correlationId: 50);
             var answer = response.GetStructs("Topics")![0].GetStructs("Partitions")![0];
             return ((int)answer.GetInt16("ErrorCode"), answer.GetInt64("Offset"));
         }
@@ -201,6 +201,10 @@ public sealed class BrokerServerTests(ITestOutputHelper output)
         Assert.Equal((0, 3L), await ListAsync(1003));
         Assert.Equal((0, 5L), await ListAsync(1500));
         Assert.Equal((0, -1L), await ListAsync(9999));
+        // MAX_TIMESTAMP (-3) came with v7 (KIP-734); older versions refuse it as Kafka does.
+        await CallAsync(client, ApiKey.Produce, 8, ProduceBody("times", 0, Batch(2, timestamp: 1500)), correlationId: 4); // 1500..1501, earlier than 2004
+        Assert.Equal((0, 9L), await ListAsync(-3, version: 7));
+        Assert.Equal(((int)ErrorCode.UnsupportedVersion, -1L), await ListAsync(-3, version: 6));
     }
 
     [Fact]

@@ -8,8 +8,9 @@ namespace ActorStream.Kafka.Server.ListOffsets;
 
 /// <summary>
 /// ListOffsets: the earliest offset (-2: the log start), the latest (-1: the high watermark, what a consumer can
-/// read up to), or the first offset whose timestamp is at least the given one (from the time index), answered from the
-/// leader's log. Only committed offsets are ever named: a timestamp match at or past the high watermark is "none".
+/// read up to), the record with the largest timestamp (-3, from v7 as in Kafka), or the first offset whose timestamp is
+/// at least the given one (from the time index), answered from the leader's log. Only committed offsets are ever
+/// named: a match at or past the high watermark is "none" (-1, -1).
 /// </summary>
 public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(context)
 {
@@ -51,11 +52,11 @@ public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(
         {
             Latest => (-1, highWatermark),
             Earliest or EarliestLocal => (-1, state.LogStartOffset),
-            MaxTimestamp => (-1, -1),
+            MaxTimestamp => Committed(state.Log.MaxTimestampAndOffset(), highWatermark),
             < 0 => (-1, -1),
-            _ => state.Log.OffsetForTimestamp(timestamp) is { } match && match.Offset < highWatermark ? (match.Timestamp, match.Offset) : (-1, -1),
+            _ => Committed(state.Log.OffsetForTimestamp(timestamp), highWatermark),
         };
-        if (timestamp == MaxTimestamp || (timestamp < 0 && timestamp is not (Latest or Earliest or EarliestLocal)))
+        if ((timestamp == MaxTimestamp && version < 7) || (timestamp < 0 && timestamp is not (Latest or Earliest or EarliestLocal or MaxTimestamp)))
         {
             entry.SetInt16("ErrorCode", (short)ErrorCode.UnsupportedVersion);
             return;
@@ -73,4 +74,7 @@ public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(
         if (version >= 4)
             entry.SetInt32("LeaderEpoch", state.LeaderEpoch);
     }
+
+    private static (long Timestamp, long Offset) Committed(Persistence.SegmentLog.TimestampAndOffset? match, long highWatermark) =>
+        match is { } m && m.Offset < highWatermark ? (m.Timestamp, m.Offset) : (-1, -1);
 }
