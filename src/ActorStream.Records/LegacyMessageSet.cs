@@ -21,9 +21,10 @@ namespace ActorStream.Records;
 /// 0..n-1, base offset 0, no producer id, no headers. Keys, values (null vs empty preserved) and timestamps are
 /// kept; magic 0 messages get <c>noTimestampValue</c>. Inner messages of a LogAppendTime wrapper take the wrapper's
 /// timestamp. The batch is CreateTime unless the source says LogAppendTime (then the batch is LogAppendTime with
-/// the largest such timestamp); a mix of both cannot be one v2 batch and is rejected. The batch is gzip-compressed
-/// when any wrapper in the source was gzip, uncompressed otherwise. Only gzip wrappers can be decoded: snappy and
-/// lz4 raise <see cref="UnsupportedCompressionException"/>.
+/// the largest such timestamp); a mix of both cannot be one v2 batch and is rejected. The batch is compressed with
+/// the codec of the first compressed wrapper in the source (gzip, snappy or lz4), uncompressed when there is none.
+/// Magic-0 lz4 wrappers carry Kafka's old, wrong frame header checksum (KAFKA-3160) and are read anyway. Without the
+/// system's liblz4, lz4 wrappers raise <see cref="UnsupportedCompressionException"/>.
 /// </para>
 /// <para>
 /// Every malformed input raises <see cref="CorruptRecordException"/> with the byte position (relative to the start
@@ -59,7 +60,7 @@ public static class LegacyMessageSet
     /// <param name="maxDecompressedBytes">Bound on the total bytes inflated from compressed wrappers.</param>
     /// <returns>The bytes of one v2 batch with base offset 0.</returns>
     /// <exception cref="CorruptRecordException">The message set is malformed.</exception>
-    /// <exception cref="UnsupportedCompressionException">A wrapper uses snappy or lz4.</exception>
+    /// <exception cref="UnsupportedCompressionException">A wrapper uses lz4 and this machine has no liblz4.</exception>
     public static byte[] ConvertToRecordBatch(
         ReadOnlySpan<byte> messageSet,
         long noTimestampValue = RecordBatchLayout.NoTimestamp,
@@ -72,7 +73,7 @@ public static class LegacyMessageSet
 
         var options = new RecordBatchOptions
         {
-            Compression = HasGzipWrapper(messageSet) ? CompressionType.Gzip : CompressionType.None,
+            Compression = FirstWrapperCodec(messageSet),
         };
         using var builder = new RecordBatchBuilder(options, Math.Min(messageSet.Length + RecordBatchLayout.HeaderSize, 1 << 20));
         var state = new State(builder, noTimestampValue, maxDecompressedBytes);
@@ -180,7 +181,7 @@ public static class LegacyMessageSet
             throw Corrupt(null, position + AttributesOffset, $"unknown compression codec id {(int)codec}");
         if (codec == CompressionType.Zstd)
             throw Corrupt(null, position + AttributesOffset, $"zstd compression is not valid with message magic {magic}");
-        if (codec != CompressionType.Gzip)
+        if (!RecordCompression.CanDecompress(codec))
             throw new UnsupportedCompressionException(codec);
         if (value.IsNull)
             throw Corrupt(null, position, "compressed message has a null value");
@@ -223,8 +224,34 @@ public static class LegacyMessageSet
         return new Field(bytes, isNull: false);
     }
 
-    /// <summary>Inflates a gzip wrapper value into a pooled array the caller returns; bounded by the budget.</summary>
-    private static unsafe byte[] Inflate(ReadOnlySpan<byte> compressed, Wrapper wrapper, ref State state, out int length)
+    /// <summary>Inflates a wrapper value into a pooled array the caller returns; bounded by the budget.</summary>
+    private static byte[] Inflate(ReadOnlySpan<byte> compressed, Wrapper wrapper, ref State state, out int length)
+    {
+        if (wrapper.Codec == CompressionType.Gzip)
+            return Gunzip(compressed, wrapper, ref state, out length);
+        int budget = state.DecompressBudget;
+        try
+        {
+            byte[]? fixedFrame = wrapper.Codec == CompressionType.Lz4 && wrapper.Magic == 0 ? Compression.Lz4.FixLegacyHeaderChecksum(compressed) : null;
+            using var records = RecordCompression.Decompress(wrapper.Codec, fixedFrame ?? compressed, budget == int.MaxValue ? budget : budget + 1);
+            if (records.Span.Length > budget)
+                throw new CorruptRecordException($"compressed message inflates beyond the limit of {state.MaxDecompressedBytes} decompressed bytes", wrapper.Position);
+            length = records.Span.Length;
+            byte[] array = ArrayPool<byte>.Shared.Rent(Math.Max(length, 1));
+            records.Span.CopyTo(array);
+            state.DecompressBudget -= length;
+            return array;
+        }
+        catch (CorruptRecordException e) when (e.Position != wrapper.Position)
+        {
+            string reason = e.Message.Contains("limit", StringComparison.Ordinal)
+                ? $"compressed message inflates beyond the limit of {state.MaxDecompressedBytes} decompressed bytes"
+                : $"{wrapper.Codec} data of the compressed message is corrupt: {e.Message}";
+            throw new CorruptRecordException(reason, wrapper.Position, e);
+        }
+    }
+
+    private static unsafe byte[] Gunzip(ReadOnlySpan<byte> compressed, Wrapper wrapper, ref State state, out int length)
     {
         int budget = state.DecompressBudget;
         int capacity = (int)Math.Min(Math.Max(4096L, compressed.Length * 4L), Math.Min((long)budget + 1, Array.MaxLength));
@@ -281,21 +308,22 @@ public static class LegacyMessageSet
         }
     }
 
-    /// <summary>Finds whether any top-level message is gzip-compressed; never throws (the real pass reports errors).</summary>
-    private static bool HasGzipWrapper(ReadOnlySpan<byte> set)
+    /// <summary>The codec of the first compressed top-level message (None if none is); never throws (the real pass reports errors).</summary>
+    private static CompressionType FirstWrapperCodec(ReadOnlySpan<byte> set)
     {
         int position = 0;
         while (set.Length - position >= EntryOverhead + MinMessageSizeV0)
         {
             int size = BinaryPrimitives.ReadInt32BigEndian(set[(position + 8)..]);
             if (size < MinMessageSizeV0 || size > set.Length - position - EntryOverhead)
-                return false;
-            if ((set[position + EntryOverhead + AttributesOffset] & CodecMask) == (int)CompressionType.Gzip)
-                return true;
+                return CompressionType.None;
+            var codec = (CompressionType)(set[position + EntryOverhead + AttributesOffset] & CodecMask);
+            if (codec is CompressionType.Gzip or CompressionType.Snappy or CompressionType.Lz4)
+                return RecordCompression.CanCompress(codec) ? codec : CompressionType.None;
             position += EntryOverhead + size;
         }
 
-        return false;
+        return CompressionType.None;
     }
 
     private static CorruptRecordException Corrupt(Wrapper? wrapper, int position, string reason)

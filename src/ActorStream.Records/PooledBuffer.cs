@@ -15,6 +15,9 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
 
     public int Length => _length;
 
+    /// <summary>The most bytes this buffer will hold; writing past it throws <see cref="InvalidOperationException"/> (decompression bombs stop here).</summary>
+    public int Limit { get; init; } = Array.MaxLength;
+
     public Span<byte> WrittenSpan => _array.AsSpan(0, _length);
 
     public ReadOnlyMemory<byte> WrittenMemory => _array.AsMemory(0, _length);
@@ -24,6 +27,8 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
     /// <summary>Reserves <paramref name="count"/> bytes at the end and returns them.</summary>
     public Span<byte> Grow(int count)
     {
+        if (count > Limit - _length)
+            throw LimitExceeded();
         EnsureCapacity(count);
         var span = _array.AsSpan(_length, count);
         _length += count;
@@ -45,11 +50,23 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
 
     public Span<byte> GetSpan(int sizeHint = 0)
     {
-        EnsureCapacity(Math.Max(sizeHint, 1));
-        return _array.AsSpan(_length);
+        int room = Limit - _length;
+        if (room <= 0)
+            throw LimitExceeded();
+        EnsureCapacity(Math.Min(Math.Max(sizeHint, 1), room));
+        return _array.AsSpan(_length, Math.Min(_array.Length - _length, room));
     }
 
     public void Write(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Grow(bytes.Length));
+
+    /// <summary>Hands the written bytes and the rented array to a <see cref="DecompressedRecords"/>; this buffer is then empty and unusable.</summary>
+    public DecompressedRecords Detach()
+    {
+        var detached = new DecompressedRecords(_array, _length);
+        _array = [];
+        _length = 0;
+        return detached;
+    }
 
     public void Dispose()
     {
@@ -59,6 +76,8 @@ internal sealed class PooledBuffer : IBufferWriter<byte>, IDisposable
         if (array.Length > 0)
             ArrayPool<byte>.Shared.Return(array);
     }
+
+    private InvalidOperationException LimitExceeded() => new($"more than the limit of {Limit} bytes");
 
     private void EnsureCapacity(int count)
     {

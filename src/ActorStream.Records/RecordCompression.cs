@@ -1,15 +1,21 @@
-using System.Buffers;
 using System.IO.Compression;
 
 namespace ActorStream.Records;
 
 /// <summary>
-/// Codecs for the records section of a batch. gzip comes from the BCL. .NET 10's System.IO.Compression has
-/// no Zstandard (nor snappy or lz4), so those batches can be stored and forwarded but not decoded.
+/// Codecs for the records section of a batch: gzip from the BCL, snappy in managed code, lz4 and zstd through the
+/// system's liblz4 and libzstd (.NET has neither). Where such a library is missing, that codec's batches are still
+/// stored and served unchanged, only not decoded (<see cref="CanDecompress"/> says so).
 /// </summary>
 public static class RecordCompression
 {
-    public static bool CanDecompress(CompressionType codec) => codec is CompressionType.None or CompressionType.Gzip;
+    public static bool CanDecompress(CompressionType codec) => codec switch
+    {
+        CompressionType.None or CompressionType.Gzip or CompressionType.Snappy => true,
+        CompressionType.Lz4 => Compression.Lz4.IsAvailable,
+        CompressionType.Zstd => Compression.Zstd.IsAvailable,
+        _ => false,
+    };
 
     public static bool CanCompress(CompressionType codec) => CanDecompress(codec);
 
@@ -25,10 +31,20 @@ public static class RecordCompression
     internal static void Compress(CompressionType codec, ReadOnlySpan<byte> source, PooledBuffer destination)
     {
         ThrowIfUnsupported(codec);
-        if (codec == CompressionType.None)
+        switch (codec)
         {
-            destination.Write(source);
-            return;
+            case CompressionType.None:
+                destination.Write(source);
+                return;
+            case CompressionType.Snappy:
+                Compression.Snappy.Compress(source, destination);
+                return;
+            case CompressionType.Lz4:
+                Compression.Lz4.Compress(source, destination);
+                return;
+            case CompressionType.Zstd:
+                Compression.Zstd.Compress(source, destination);
+                return;
         }
 
         using var sink = new PooledBufferStream(destination);
@@ -36,11 +52,49 @@ public static class RecordCompression
             gzip.Write(source);
     }
 
-    internal static unsafe DecompressedRecords Decompress(CompressionType codec, ReadOnlySpan<byte> compressed)
+    /// <summary>Decompresses a records section; more than <paramref name="maxBytes"/> of output is corruption (a bomb), not a crash.</summary>
+    internal static DecompressedRecords Decompress(CompressionType codec, ReadOnlySpan<byte> compressed, int maxBytes = int.MaxValue)
     {
         ThrowIfUnsupported(codec);
-        byte[] array = ArrayPool<byte>.Shared.Rent(Math.Max(4096, compressed.Length * 4));
-        int length = 0;
+        var output = new PooledBuffer((int)Math.Min(Math.Max(4096L, compressed.Length * 4L), Math.Max(maxBytes, 1))) { Limit = Math.Min(maxBytes, Array.MaxLength) };
+        try
+        {
+            switch (codec)
+            {
+                case CompressionType.Snappy:
+                    Compression.Snappy.Decompress(compressed, output);
+                    break;
+                case CompressionType.Lz4:
+                    Compression.Lz4.Decompress(compressed, output);
+                    break;
+                case CompressionType.Zstd:
+                    Compression.Zstd.Decompress(compressed, output);
+                    break;
+                case CompressionType.Gzip:
+                    Gunzip(compressed, output);
+                    break;
+                default:
+                    output.Write(compressed);
+                    break;
+            }
+
+            return output.Detach();
+        }
+        catch (InvalidOperationException e)
+        {
+            // PooledBuffer's limit.
+            output.Dispose();
+            throw new CorruptRecordException($"{codec} records decompress to {e.Message}", RecordBatchLayout.RecordsOffset, e);
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    private static unsafe void Gunzip(ReadOnlySpan<byte> compressed, PooledBuffer output)
+    {
         try
         {
             // Pinning lets the inflater read the caller's bytes in place instead of copying them first.
@@ -50,34 +104,17 @@ public static class RecordCompression
                 using var gzip = new GZipStream(input, CompressionMode.Decompress);
                 while (true)
                 {
-                    if (length == array.Length)
-                    {
-                        if (array.Length >= Array.MaxLength)
-                            throw new CorruptRecordException("decompressed records exceed the largest possible array", RecordBatchLayout.RecordsOffset);
-                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)array.Length * 2, Array.MaxLength));
-                        array.AsSpan(0, length).CopyTo(bigger);
-                        ArrayPool<byte>.Shared.Return(array);
-                        array = bigger;
-                    }
-
-                    int read = gzip.Read(array, length, array.Length - length);
+                    var target = output.GetSpan(64 * 1024);
+                    int read = gzip.Read(target);
                     if (read == 0)
                         break;
-                    length += read;
+                    output.Advance(read);
                 }
             }
-
-            return new DecompressedRecords(array, length);
         }
         catch (InvalidDataException e)
         {
-            ArrayPool<byte>.Shared.Return(array);
-            throw new CorruptRecordException($"{codec} data is corrupt: {e.Message}", RecordBatchLayout.RecordsOffset, e);
-        }
-        catch
-        {
-            ArrayPool<byte>.Shared.Return(array);
-            throw;
+            throw new CorruptRecordException($"Gzip data is corrupt: {e.Message}", RecordBatchLayout.RecordsOffset, e);
         }
     }
 }

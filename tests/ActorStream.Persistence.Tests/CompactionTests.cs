@@ -68,15 +68,42 @@ public class CompactionTests
         Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
     }
 
+    [Theory]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public async Task Compressed_batches_are_compacted_in_their_own_codec(CompressionType codec)
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted with { SegmentBytes = 2000 }, time: clock);
+        var first = await log.AppendAsLeaderAsync(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g", compression: codec)); // g0..g9 at 0..9
+        await log.AppendAsLeaderAsync(Batches.Make(5, timestamp: clock.NowMs, keyPrefix: "g", valuePrefix: "new", compression: codec)); // g0..g4 again
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "f", valueSize: 20));
+
+        var stats = log.Compact();
+
+        Assert.True(stats.RecordsRemoved >= 5, $"removed {stats.RecordsRemoved}");
+        Assert.Equal(0, stats.BatchesKeptUndecodable);
+        using var result = log.Read(first.FirstOffset, 1);
+        var rewritten = new RecordBatch(result.Records.Span);
+        Assert.Equal(codec, rewritten.Compression);
+        Assert.True(rewritten.IsValid);
+        var survivors = Batches.Records(result.Records.Span[..rewritten.SizeInBytes]);
+        Assert.Equal([5L, 6, 7, 8, 9], survivors.Select(r => r.Offset)); // g5..g9 at their offsets; g0..g4 superseded
+        Assert.Equal(["g5", "g6", "g7", "g8", "g9"], survivors.Select(r => r.Key));
+    }
+
     [Fact]
-    public async Task Gzip_batches_are_compacted_and_undecodable_codecs_are_kept_intact()
+    public async Task A_batch_whose_records_do_not_decode_is_kept_intact_with_a_warning()
     {
         using var dir = new TempDirectory();
         var clock = new ManualClock();
         var logger = new ListLogger();
         await using var log = Log.Open(dir.Path, Compacted with { SegmentBytes = 2000 }, logger, clock);
-        var gzip = Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g", compression: CompressionType.Gzip);
-        await log.AppendAsLeaderAsync(gzip);
+        await log.AppendAsLeaderAsync(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g", compression: CompressionType.Gzip));
         var snappy = FakeSnappy(Batches.Make(10, timestamp: clock.NowMs, keyPrefix: "g"));
         var snappyInfo = await log.AppendAsLeaderAsync(snappy);
         for (int i = 0; i < 10; i++)
@@ -85,7 +112,7 @@ public class CompactionTests
         var stats = log.Compact();
         Assert.True(stats.RecordsRemoved > 0);
         Assert.True(stats.BatchesKeptUndecodable >= 1);
-        Assert.Contains(logger.Lines, l => l.Contains("Snappy", StringComparison.Ordinal) && l.Contains("kept unchanged", StringComparison.Ordinal));
+        Assert.Contains(logger.Lines, l => l.Contains("snappy data is corrupt", StringComparison.Ordinal) && l.Contains("kept unchanged", StringComparison.Ordinal));
 
         using var result = log.Read(snappyInfo.FirstOffset, 1);
         var kept = new RecordBatch(result.Records.Span);
@@ -96,7 +123,7 @@ public class CompactionTests
         Assert.True(result.Records.Span.SequenceEqual(expected));
     }
 
-    /// <summary>Marks an uncompressed batch as snappy (recomputing the CRC): a batch this build cannot decode.</summary>
+    /// <summary>Marks an uncompressed batch as snappy (recomputing the CRC): a valid batch whose records do not decode.</summary>
     private static byte[] FakeSnappy(byte[] batch)
     {
         short attributes = BinaryPrimitives.ReadInt16BigEndian(batch.AsSpan(RecordBatchLayout.AttributesOffset));

@@ -499,16 +499,53 @@ public sealed class LegacyMessageSetTests
         Assert.Throws<CorruptRecordException>(() => LegacyMessageSet.ConvertToRecordBatch(twice, maxDecompressedBytes: (2 * big.Length) - 1));
     }
 
+    // kafka-python 2.0.2's LegacyRecordBatchBuilder: three messages k{i} = "value-{i}" x 3 (timestamps 1000+i for magic 1)
+    // in one compressed wrapper. Its magic-0 lz4 frame has the old, wrong header checksum (lz4_encode_old_kafka).
+    private const string Lz4V0 =
+        "00000000000000000000007d5c5627740003ffffffff0000006f04224d1860401a6000000016000100512510eb35fb0f00ea026b300000001576616c75652d300700012100b000000100000025f5a0788c0d004600026b3131001231310004070001210030000002310040010ca9540d004600026b32310012323100803276616c75652d3200000000";
+
+    private const string Lz4V1 =
+        "00000000000000000000009992b4f56801030000000000000000ffffffff0000008304224d186840ab000000000000007a6c00000016000100632df1128b02011000fa0403e8000000026b300000001576616c75652d300700032800003000502de583c3df09000002002103e939001631390012313900040700002500002300850000002dd8301ab8390010ea1600266b32390012323900803276616c75652d3200000000";
+
+    private const string SnappyV0 =
+        "00000000000000000000008675b3cb4a0002ffffffff0000007882534e4150505900000000010000000100000064930100001901102510eb35fb050f34026b300000001576616c75652d3036070005212800000100000025f5a0788c05100c026b3100153100310931110705212800000200000025010ca95405100c026b32001531383276616c75652d3276616c75652d32";
+
+    private const string SnappyV1 =
+        "0000000000000000000000965c85694401020000000000000000ffffffff0000008082534e415050590000000001000000010000006cab0100001901142df1128b02010d104803e8000000026b300000001576616c75652d303607000d280130102de583c3df010901010403e9053900311939003109391107012501231c0000002dd8301ab8153900ea0116086b32001572383276616c75652d3276616c75652d32";
+
     [Theory]
-    [InlineData(2, CompressionType.Snappy)]
-    [InlineData(3, CompressionType.Lz4)]
-    public void Snappy_and_lz4_wrappers_are_unsupported(byte codec, CompressionType expected)
+    [InlineData(Lz4V0, CompressionType.Lz4, 0)]
+    [InlineData(Lz4V1, CompressionType.Lz4, 1)]
+    [InlineData(SnappyV0, CompressionType.Snappy, 0)]
+    [InlineData(SnappyV1, CompressionType.Snappy, 1)]
+    public void Snappy_and_lz4_wrappers_from_kafka_python_convert_in_their_codec(string hex, CompressionType codec, byte magic)
     {
-        var set = new LegacyWriter().Message(1, codec, 1, null, [1, 2, 3, 4]).ToArray();
-        var e = Assert.Throws<UnsupportedCompressionException>(() => LegacyMessageSet.ConvertToRecordBatch(set));
-        Assert.Equal(expected, e.Codec);
-        Assert.Contains(expected.ToString(), e.Message, StringComparison.Ordinal);
+        var batch = LegacyMessageSet.ConvertToRecordBatch(Convert.FromHexString(hex));
+        var records = Read(batch, out var compression, out _);
+        Assert.Equal(codec, compression);
+        Assert.Equal(3, records.Count);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.Equal(i, records[i].Offset);
+            Assert.Equal(magic == 1 ? 1000 + i : RecordBatchLayout.NoTimestamp, records[i].Timestamp);
+            Assert.Equal($"k{i}", Encoding.UTF8.GetString(records[i].Key!));
+            Assert.Equal(string.Concat(Enumerable.Repeat($"value-{i}", 3)), Encoding.UTF8.GetString(records[i].Value!));
+        }
     }
+
+    [Fact]
+    public void A_compressed_wrapper_inflating_past_the_budget_is_corrupt()
+    {
+        var error = Assert.Throws<CorruptRecordException>(() => LegacyMessageSet.ConvertToRecordBatch(Convert.FromHexString(SnappyV1), maxDecompressedBytes: 50));
+        Assert.Contains("beyond the limit of 50", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("", 0x02CC5D05u)]
+    [InlineData("abc", 0x32D153FFu)]
+    [InlineData("0123456789abcdefghij", 0x35600916u)] // past one 16-byte stripe
+    public void XxHash32_matches_the_reference(string text, uint expected)
+        => Assert.Equal(expected, Compression.XxHash32.Hash(Encoding.ASCII.GetBytes(text)));
 
     [Fact]
     public void Bad_arguments_are_argument_errors()

@@ -72,10 +72,17 @@ public sealed partial class Log
                 var batch = reader.CurrentBatch;
                 if (batch.IsControl || !RecordCompression.CanDecompress(batch.Compression))
                     continue;
-                foreach (var record in batch.GetRecords())
+                try
                 {
-                    if (!record.IsKeyNull)
-                        lookup[record.Key] = record.Offset;
+                    foreach (var record in batch.GetRecords())
+                    {
+                        if (!record.IsKeyNull)
+                            lookup[record.Key] = record.Offset;
+                    }
+                }
+                catch (CorruptRecordException)
+                {
+                    // Its records cannot be read (CleanSegment keeps it and warns): it supersedes nothing.
                 }
             }
 
@@ -121,14 +128,30 @@ public sealed partial class Log
                 {
                     int kept = 0;
                     int total = 0;
-                    foreach (var record in batch.GetRecords())
+                    long batchTombstones = 0;
+                    string? unreadable = null;
+                    try
                     {
-                        total++;
-                        if (Keep(record, lookup, dropTombstones, ref tombstones))
-                            kept++;
+                        foreach (var record in batch.GetRecords())
+                        {
+                            total++;
+                            if (Keep(record, lookup, dropTombstones, ref batchTombstones))
+                                kept++;
+                        }
+                    }
+                    catch (CorruptRecordException e)
+                    {
+                        // A producer's batch whose CRC holds but whose compressed records do not decode.
+                        unreadable = e.Message;
+                        undecodable++;
+                        _logger.LogWarning(
+                            "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be decoded ({Reason}); kept unchanged",
+                            batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
                     }
 
-                    if (kept < total)
+                    if (unreadable is null)
+                        tombstones += batchTombstones;
+                    if (unreadable is null && kept < total)
                     {
                         changed = true;
                         removed += total - kept;
