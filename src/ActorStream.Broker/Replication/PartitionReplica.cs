@@ -230,12 +230,39 @@ public sealed class PartitionReplica : PersistentActor
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: transactional batches are not supported");
             if (batch.RecordCount != batch.LastOffsetDelta + 1 || batch.RecordCount <= 0)
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: batch says {batch.RecordCount} records but spans {batch.LastOffsetDelta + 1} offsets");
+            if (_policy.LogConfig.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && RequireKeys(batch) is { } refused)
+                return refused;
         }
 
         if (scanner.Error != ScanError.None)
         {
             var code = scanner.Error == ScanError.InvalidMagic ? ErrorCode.UnsupportedForMessageFormat : ErrorCode.CorruptMessage;
             return AppendResult.Failed(code, $"{TopicPartition}: {scanner.ErrorReason ?? scanner.Error.ToString()} at byte {scanner.ErrorPosition}");
+        }
+
+        return null;
+    }
+
+    // Compaction keeps the latest record per key, so a keyless record has no place in a compacted topic: Kafka
+    // refuses it, and so do we. This is the one append that reads a compressed batch's records.
+    private AppendResult? RequireKeys(RecordBatch batch)
+    {
+        if (!RecordCompression.CanDecompress(batch.Compression))
+            return null; // no codec here to look inside; the cleaner keeps such a batch whole
+        try
+        {
+            foreach (var record in batch.GetRecords())
+            {
+                if (record.IsKeyNull)
+                {
+                    return AppendResult.Failed(ErrorCode.InvalidRecord,
+                        $"Compacted topic cannot accept message without key in topic partition {TopicPartition} (offset delta {record.Offset - batch.BaseOffset} of the batch)");
+                }
+            }
+        }
+        catch (CorruptRecordException e)
+        {
+            return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: {e.Message}");
         }
 
         return null;

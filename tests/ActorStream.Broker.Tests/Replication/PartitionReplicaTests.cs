@@ -147,6 +147,33 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
         Assert.Equal(2, state.HighWatermark);
     }
 
+    [Theory]
+    [InlineData(CompressionType.None)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public async Task A_compacted_topic_refuses_a_batch_with_a_keyless_record_and_a_delete_topic_takes_it(CompressionType codec)
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("profiles", configs: Config("cleanup.policy", "compact"));
+        await broker.CreateTopicAsync("events");
+        byte[] keyless;
+        using (var builder = new RecordBatchBuilder(new RecordBatchOptions { Compression = codec }))
+        {
+            builder.Append(Batches.Timestamp, "user-1"u8, "a"u8);
+            builder.Append(Batches.Timestamp, NullableBytes.Null, new NullableBytes("no key"u8));
+            keyless = builder.ToArray();
+        }
+
+        var refused = await broker.AppendAsync("profiles", keyless);
+        Assert.Equal(ErrorCode.InvalidRecord, refused.Error);
+        Assert.Contains("Compacted topic cannot accept message without key", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("offset delta 1", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, broker.Partition("profiles").LogEndOffset); // refused whole
+
+        Assert.Equal(0, await broker.AppendOkAsync("profiles", Batches.Plain(3, compression: codec)));
+        Assert.Equal(0, await broker.AppendOkAsync("events", keyless));
+    }
+
     [Fact]
     public async Task Acks_all_needs_min_insync_replicas_in_sync()
     {
