@@ -23,6 +23,14 @@ public sealed record BrokerSettings
     /// <summary>Kafka's log.retention.check.interval.ms.</summary>
     public TimeSpan RetentionCheckInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How soon a partition whose log failed (an I/O error, a full disk) is tried again: the first retry after
+    /// <see cref="ReplicaRestartBackoffMin"/>, then doubling up to <see cref="ReplicaRestartBackoffMax"/>.
+    /// </summary>
+    public TimeSpan ReplicaRestartBackoffMin { get; init; } = TimeSpan.FromSeconds(1);
+
+    public TimeSpan ReplicaRestartBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>The clock logs use for segment ages and retention (injected in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -58,9 +66,13 @@ public sealed record BrokerSettings
             MaxOffsetMetadataBytes = groups.AtLeast("offset-metadata-max-bytes", groups.Read("offset-metadata-max-bytes", (c, k) => c.GetInt(k, kafka.MaxOffsetMetadataBytes)), 1),
         };
 
+        var restartMin = PositiveMs(reader, "replica-restart-backoff-min", (long)defaults.ReplicaRestartBackoffMin.TotalMilliseconds);
+        var restartMax = PositiveMs(reader, "replica-restart-backoff-max", (long)defaults.ReplicaRestartBackoffMax.TotalMilliseconds, min: restartMin);
         return new BrokerSettings
         {
             Groups = groupSettings,
+            ReplicaRestartBackoffMin = TimeSpan.FromMilliseconds(restartMin),
+            ReplicaRestartBackoffMax = TimeSpan.FromMilliseconds(restartMax),
             NodeId = reader.AtLeast("node-id", reader.Read("node-id", (c, k) => c.GetInt(k, defaults.NodeId)), 0),
             DataDirectory = dataDirectory,
             Defaults = BrokerDefaults.FromConfig(section, path),

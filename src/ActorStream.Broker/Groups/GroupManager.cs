@@ -177,10 +177,10 @@ public sealed class GroupManager : ReceiveActor, IWithStash
     private IActorRef? StartCoordinator(string groupId, LoadedGroup? loaded)
     {
         var tp = new TopicPartition(GroupPartitioner.OffsetsTopic, GroupPartitioner.PartitionFor(groupId, OffsetsPartitions));
-        if (!_partitions.TryGet(tp, out var partition))
+        if (!_partitions.TryGet(tp, out _))
             return null;
         var clock = Context.System.Clock;
-        var log = new OffsetsTopicLog(partition, partition.Replica, _askTimeout, () => clock.UtcNow.ToUnixTimeMilliseconds());
+        var log = new OffsetsTopicLog(_partitions, tp, _askTimeout, () => clock.UtcNow.ToUnixTimeMilliseconds());
         var metadata = _metadata;
         return Context.ActorOf(GroupCoordinator.Props(groupId, _settings, log, loaded, topic => metadata.Current.Topic(topic)?.Partitions.Length), ChildName(groupId));
     }

@@ -7,12 +7,11 @@ namespace ActorStream.Broker.Groups;
 /// <summary>
 /// A group's records go to its __consumer_offsets partition through that partition's leader replica, as any producer's
 /// would: one batch per write, acks=all, so a coordinator's state is exactly as durable (and, with replication, as
-/// replicated) as the partition.
+/// replicated) as the partition. The replica is looked up for every write, so a partition whose log failed and was
+/// reopened (a new replica) is written to again; while it is offline a write fails at once with KAFKA_STORAGE_ERROR.
 /// </summary>
-internal sealed class OffsetsTopicLog(PartitionState partition, IActorRef replica, TimeSpan timeout, Func<long> now) : IGroupLog
+internal sealed class OffsetsTopicLog(PartitionRegistry partitions, TopicPartition topicPartition, TimeSpan timeout, Func<long> now) : IGroupLog
 {
-    public PartitionState Partition { get; } = partition;
-
     public async Task<ErrorCode> AppendAsync(IReadOnlyList<(byte[] Key, byte[]? Value)> records)
     {
         byte[] batch;
@@ -24,10 +23,14 @@ internal sealed class OffsetsTopicLog(PartitionState partition, IActorRef replic
             batch = builder.ToArray();
         }
 
+        if (!partitions.TryGet(topicPartition, out var partition))
+            return ErrorCode.KafkaStorageError;
         try
         {
-            var result = await replica.Ask<AppendResult>(new AppendRecords(batch, -1), timeout).ConfigureAwait(false);
-            return result.Error;
+            var append = partition.Replica.Ask<AppendResult>(new AppendRecords(batch, -1), timeout);
+            if (await Task.WhenAny(append, partition.WhenOffline).ConfigureAwait(false) != append)
+                return ErrorCode.KafkaStorageError; // the replica stopped with the write in flight: no answer is coming
+            return (await append.ConfigureAwait(false)).Error;
         }
         catch (AskTimeoutException)
         {

@@ -28,6 +28,7 @@ public sealed class PartitionState
     private long _highWatermark;
     private TaskCompletionSource _advanced = NewSignal();
     private volatile bool _online = true;
+    private readonly TaskCompletionSource _offline = NewSignal();
 
     internal PartitionState(TopicPartition topicPartition, Guid topicId, Log log, int leaderEpoch)
     {
@@ -58,6 +59,9 @@ public sealed class PartitionState
     /// <summary>False once the replica stopped (topic deleted, node shutting down): callers answer as if unknown.</summary>
     public bool IsOnline => _online;
 
+    /// <summary>Completes when the replica stops (a failure, a deletion, the node stopping): an append in flight then has no answer coming.</summary>
+    public Task WhenOffline => _offline.Task;
+
     /// <summary>Completes the next time the high watermark moves or the partition goes offline.</summary>
     public Task WhenAdvanced => Volatile.Read(ref _advanced).Task;
 
@@ -73,6 +77,7 @@ public sealed class PartitionState
     {
         _online = false;
         Interlocked.Exchange(ref _advanced, NewSignal()).TrySetResult();
+        _offline.TrySetResult();
     }
 
     /// <summary>

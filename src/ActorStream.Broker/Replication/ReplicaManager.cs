@@ -18,6 +18,9 @@ public sealed partial class ReplicaManager : ReceiveActor
     private readonly Dictionary<TopicPartition, PartitionState> _stopping = [];
     private readonly HashSet<TopicPartition> _starting = [];
     private readonly List<(IActorRef ReplyTo, long Version)> _waiting = [];
+
+    // Partitions whose log failed, with how many restarts were tried; a timer per partition retries them.
+    private readonly Dictionary<TopicPartition, int> _failed = [];
     private readonly ILoggerFactory _loggers;
     private MetadataImage? _image;
     private IActorRef? _shutdownReplyTo;
@@ -56,6 +59,12 @@ public sealed partial class ReplicaManager : ReceiveActor
         });
         Receive<ReplicaReady>(ready =>
         {
+            if (_failed.Remove(ready.TopicPartition, out int attempts))
+            {
+                _registry.MarkOnline(ready.TopicPartition);
+                Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, attempts);
+            }
+
             if (_starting.Remove(ready.TopicPartition))
                 ReplyIfSettled();
         });
@@ -74,15 +83,30 @@ public sealed partial class ReplicaManager : ReceiveActor
         });
         Receive<Terminated>(terminated =>
         {
-            // A replica that stopped on its own failed (its log could not be read or written): it is offline until
-            // the node restarts, and requests for it are answered NOT_LEADER_OR_FOLLOWER.
+            // A replica that stopped on its own failed (its log could not be read or written; the error is logged
+            // above). Its partition is offline, answered KAFKA_STORAGE_ERROR, until a restart of it works.
             var state = _registry.All.FirstOrDefault(s => s.Replica.Equals(terminated.ActorRef));
             if (state is not null && !_stopping.ContainsKey(state.TopicPartition))
             {
                 _registry.Remove(state);
                 if (_starting.Remove(state.TopicPartition))
                     ReplyIfSettled();
-                Log.LogError("Partition {Partition} is offline: its replica stopped after a failure (see the error above); restart the node to recover it", state.TopicPartition);
+                Failed(state.TopicPartition, "its replica stopped after a log failure (see the error above)");
+            }
+        });
+        Receive<RestartFailedReplica>(restart =>
+        {
+            if (!_failed.ContainsKey(restart.TopicPartition) || _image is null || _shutdownReplyTo is not null)
+                return;
+            var tp = restart.TopicPartition;
+            if (_image.Topics.TryGetValue(tp.Topic, out var topic) && tp.Partition < topic.Partitions.Length && topic.Partitions[tp.Partition].Leader == _settings.NodeId)
+            {
+                Log.LogInformation("Partition {Partition}: reopening its log (attempt {Attempt})", tp, _failed[tp] + 1);
+                StartReplica(tp, topic, topic.Partitions[tp.Partition]);
+            }
+            else
+            {
+                Forget(tp);
             }
         });
     }
@@ -125,9 +149,13 @@ public sealed partial class ReplicaManager : ReceiveActor
                 continue;
             }
 
-            if (existing is null && !_stopping.ContainsKey(tp))
+            // A failed partition restarts on its own timer, not at every metadata change.
+            if (existing is null && !_stopping.ContainsKey(tp) && !_failed.ContainsKey(tp))
                 StartReplica(tp, topic, partition);
         }
+
+        foreach (var tp in _failed.Keys.Where(tp => !wanted.ContainsKey(tp)).ToList())
+            Forget(tp);
     }
 
     private ReplicaPolicy PolicyFor(TopicImage topic) => ReplicaPolicy.For(topic.Config, _settings.Defaults);
@@ -136,13 +164,47 @@ public sealed partial class ReplicaManager : ReceiveActor
     {
         var policy = PolicyFor(topic);
         var directory = Path.Combine(_settings.DataDirectory, tp.ToString());
-        var log = Persistence.SegmentLog.Log.Open(directory, policy.LogConfig, _loggers.CreateLogger($"ActorStream.Broker.Log.{tp}"), _settings.Time);
+        Persistence.SegmentLog.Log log;
+        try
+        {
+            log = Persistence.SegmentLog.Log.Open(directory, policy.LogConfig, _loggers.CreateLogger($"ActorStream.Broker.Log.{tp}"), _settings.Time);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or Persistence.SegmentLog.LogCorruptException)
+        {
+            Log.LogError(e, "Partition {Partition}: its log in {Directory} cannot be opened: {Message}", tp, directory, e.Message);
+            Failed(tp, $"its log in {directory} cannot be opened: {e.Message}");
+            return;
+        }
+
         var state = new PartitionState(tp, topic.TopicId, log, partition.LeaderEpoch);
         var replica = Context.ActorOf(PartitionReplica.Props(state, policy, _settings.Replica), $"{tp}-{topic.TopicId:N}");
         state.Replica = replica;
         Context.Watch(replica);
         _registry.Add(state);
         _starting.Add(tp);
+    }
+
+    // Offline now; tried again after a backoff that doubles with every failed attempt.
+    private void Failed(TopicPartition tp, string reason)
+    {
+        int attempts = _failed.GetValueOrDefault(tp);
+        _failed[tp] = attempts + 1;
+        _registry.MarkOffline(tp, reason);
+        double factor = Math.Pow(2, Math.Min(attempts, 30));
+        var delay = TimeSpan.FromMilliseconds(Math.Min(_settings.ReplicaRestartBackoffMin.TotalMilliseconds * factor, _settings.ReplicaRestartBackoffMax.TotalMilliseconds));
+        Timers.StartSingleTimer($"restart-{tp}", new RestartFailedReplica(tp), delay);
+        string after = delay.TotalSeconds >= 1
+            ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalSeconds:0.#} s")
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{delay.TotalMilliseconds:0} ms");
+        Log.LogError("Partition {Partition} is offline: {Reason}. Producers get KAFKA_STORAGE_ERROR and retry; its log is reopened in {Delay} (check the disk: space, permissions, errors)",
+            tp, reason, after);
+    }
+
+    private void Forget(TopicPartition tp)
+    {
+        _failed.Remove(tp);
+        _registry.MarkOnline(tp);
+        Timers.Cancel($"restart-{tp}");
     }
 
     private void StopReplica(PartitionState state, bool delete)
@@ -186,6 +248,8 @@ public sealed partial class ReplicaManager : ReceiveActor
             }
         }
     }
+
+    private sealed record RestartFailedReplica(TopicPartition TopicPartition);
 
     [GeneratedRegex(@"^([a-zA-Z0-9._-]+)-([0-9]+)$")]
     private static partial Regex PartitionDirectory();

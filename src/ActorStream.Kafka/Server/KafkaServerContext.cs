@@ -50,7 +50,9 @@ public abstract class ApiHandler(KafkaServerContext context)
     /// (or offline), which makes the client refresh its metadata and retry.
     /// </summary>
     protected ErrorCode NotServedHere(TopicPartition tp) =>
-        Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition : ErrorCode.NotLeaderOrFollower;
+        Broker.Metadata.Current.Partition(tp) is null ? ErrorCode.UnknownTopicOrPartition
+        : Broker.Partitions.OfflineReason(tp) is not null ? ErrorCode.KafkaStorageError
+        : ErrorCode.NotLeaderOrFollower;
 
     /// <summary>
     /// Waits for an actor's answer, up to <paramref name="timeout"/> (the ask timeout when null); null when it did not

@@ -31,7 +31,9 @@ public sealed class AdminApi(BrokerNode broker, TimeSpan askTimeout, Func<Metada
     {
         var image = broker.Metadata.Current;
         var views = brokers(image).Select(b => new BrokerView(b.NodeId, b.Host, b.Port, b.Rack)).ToList();
-        return Results.Json(new ClusterView(image.ClusterId, image.ControllerId, broker.NodeId, image.Version, views));
+        var offline = broker.Partitions.Offline.OrderBy(o => o.Key.Topic, StringComparer.Ordinal).ThenBy(o => o.Key.Partition)
+            .Select(o => new OfflinePartitionView(o.Key.Topic, o.Key.Partition, o.Value)).ToList();
+        return Results.Json(new ClusterView(image.ClusterId, image.ControllerId, broker.NodeId, image.Version, views, offline));
     }
 
     private IResult Topics() =>
@@ -50,9 +52,10 @@ public sealed class AdminApi(BrokerNode broker, TimeSpan askTimeout, Func<Metada
     private PartitionView Partition(TopicImage topic, PartitionImage p)
     {
         // Offsets are known for partitions this node hosts; -1 where it does not.
-        bool hosted = broker.Partitions.TryGet(new TopicPartition(topic.Name, p.Index), out var state);
+        var tp = new TopicPartition(topic.Name, p.Index);
+        bool hosted = broker.Partitions.TryGet(tp, out var state);
         return new PartitionView(
-            p.Index, p.Leader, p.LeaderEpoch, p.Replicas, p.Isr, hosted && state!.IsOnline,
+            p.Index, p.Leader, p.LeaderEpoch, p.Replicas, p.Isr, hosted && state!.IsOnline, broker.Partitions.OfflineReason(tp),
             hosted ? state!.LogStartOffset : -1, hosted ? state!.HighWatermark : -1, hosted ? state!.LogEndOffset : -1);
     }
 

@@ -4,12 +4,15 @@ namespace ActorStream.Node.Admin;
 
 public sealed record BrokerView(int NodeId, string Host, int Port, string? Rack);
 
-public sealed record ClusterView(string ClusterId, int ControllerId, int NodeId, long MetadataVersion, IReadOnlyList<BrokerView> Brokers);
+/// <summary>The cluster as this node sees it; <see cref="OfflinePartitions"/> are partitions it leads whose logs failed (being retried).</summary>
+public sealed record ClusterView(string ClusterId, int ControllerId, int NodeId, long MetadataVersion, IReadOnlyList<BrokerView> Brokers, IReadOnlyList<OfflinePartitionView> OfflinePartitions);
+
+public sealed record OfflinePartitionView(string Topic, int Partition, string Reason);
 
 public sealed record TopicSummary(string Name, Guid TopicId, int Partitions, int ReplicationFactor, bool Internal);
 
 public sealed record PartitionView(
-    int Partition, int Leader, int LeaderEpoch, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, bool Online, long LogStartOffset, long HighWatermark, long LogEndOffset);
+    int Partition, int Leader, int LeaderEpoch, IReadOnlyList<int> Replicas, IReadOnlyList<int> Isr, bool Online, string? OfflineReason, long LogStartOffset, long HighWatermark, long LogEndOffset);
 
 public sealed record TopicView(string Name, Guid TopicId, bool Internal, IReadOnlyDictionary<string, string> Configs, IReadOnlyList<PartitionView> Partitions);
 

@@ -1,6 +1,5 @@
 using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Protocol.Codec;
-using ActorStream.Kafka.Protocol.Messages.CreateTopics;
 using ActorStream.Kafka.Tests.Network;
 using ActorStream.Records;
 using Xunit.Abstractions;
@@ -11,24 +10,6 @@ namespace ActorStream.Kafka.Tests.Server;
 /// <summary>Retention and compaction run on their own, on every partition, on the replica manager's timer.</summary>
 public sealed class BackgroundRetentionTests(ITestOutputHelper output)
 {
-    private static async Task CreateAsync(TestClient client, string name, params (string Name, string Value)[] configs)
-    {
-        var body = CreateTopicsMessages.Request.Create();
-        var topic = body.AddStruct("Topics");
-        topic.SetString("Name", name);
-        topic.SetInt32("NumPartitions", 1);
-        topic.SetInt16("ReplicationFactor", 1);
-        foreach (var (n, v) in configs)
-        {
-            var c = topic.AddStruct("Configs");
-            c.SetString("Name", n);
-            c.SetString("Value", v);
-        }
-
-        var response = await CallAsync(client, ApiKey.CreateTopics, 5, body, correlationId: 1);
-        Assert.Equal(0, response.GetStructs("Topics")![0].GetInt16("ErrorCode"));
-    }
-
     private static byte[] KeyedBatch(string key, string value, long timestamp)
     {
         using var builder = new RecordBatchBuilder();
@@ -50,7 +31,7 @@ public sealed class BackgroundRetentionTests(ITestOutputHelper output)
         await using var server = await StartAsync(output, s => s with { RetentionCheckInterval = TimeSpan.FromMilliseconds(50) });
         await using var client = await server.ConnectAsync();
         // Tiny segments, and records stamped an hour ago against a one-minute retention.
-        await CreateAsync(client, "expiring", ("segment.bytes", "200"), ("retention.ms", "60000"));
+        await CreateTopicAsync(client, "expiring", 1, ("segment.bytes", "200"), ("retention.ms", "60000"));
         long old = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeMilliseconds();
         for (int i = 0; i < 10; i++)
             await CallAsync(client, ApiKey.Produce, 8, ProduceBody("expiring", 0, KeyedBatch($"k{i}", new string('x', 100), old)), correlationId: 10 + i);
@@ -69,7 +50,7 @@ public sealed class BackgroundRetentionTests(ITestOutputHelper output)
     {
         await using var server = await StartAsync(output, s => s with { RetentionCheckInterval = TimeSpan.FromMilliseconds(50) });
         await using var client = await server.ConnectAsync();
-        await CreateAsync(client, "latest", ("cleanup.policy", "compact"), ("segment.bytes", "200"), ("min.cleanable.dirty.ratio", "0.01"));
+        await CreateTopicAsync(client, "latest", 1, ("cleanup.policy", "compact"), ("segment.bytes", "200"), ("min.cleanable.dirty.ratio", "0.01"));
         long now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         long produced = 0;
         for (int i = 0; i < 12; i++)

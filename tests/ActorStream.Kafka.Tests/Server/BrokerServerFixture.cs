@@ -4,6 +4,7 @@ using ActorStream.Broker;
 using ActorStream.Broker.Metadata;
 using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Protocol.Codec;
+using ActorStream.Kafka.Protocol.Messages.CreateTopics;
 using ActorStream.Kafka.Protocol.Messages.Fetch;
 using ActorStream.Kafka.Protocol.Messages.Produce;
 using ActorStream.Kafka.Server;
@@ -17,8 +18,9 @@ namespace ActorStream.Kafka.Tests.Server;
 /// <summary>A real broker (actor system, controller, replicas on disk) behind a real listener on 127.0.0.1:0.</summary>
 internal sealed class BrokerServerFixture : IAsyncDisposable
 {
-    private BrokerServerFixture(ActorSystem system, BrokerNode broker, KafkaApis apis, ListenerFixture listener)
+    private BrokerServerFixture(ActorSystem system, BrokerNode broker, KafkaApis apis, ListenerFixture listener, TestLoggerFactory logs)
     {
+        Logs = logs;
         Actors = system;
         Broker = broker;
         Apis = apis;
@@ -26,6 +28,9 @@ internal sealed class BrokerServerFixture : IAsyncDisposable
     }
 
     public ActorSystem Actors { get; }
+
+    /// <summary>Everything the broker and the handlers logged.</summary>
+    public TestLoggerFactory Logs { get; }
 
     public BrokerNode Broker { get; }
 
@@ -45,7 +50,7 @@ internal sealed class BrokerServerFixture : IAsyncDisposable
         var apis = new KafkaApis(context);
         var listener = new ListenerFixture(apis);
         context.Advertised = new BrokerInfo(broker.NodeId, "127.0.0.1", listener.Listener.LocalEndPoint.Port);
-        return new BrokerServerFixture(system, broker, apis, listener);
+        return new BrokerServerFixture(system, broker, apis, listener, logs);
     }
 
     public Task<TestClient> ConnectAsync() => Listener.ConnectAsync();
@@ -65,6 +70,30 @@ internal sealed class BrokerServerFixture : IAsyncDisposable
     }
 
     /// <summary>Sends one request and reads its response (no other request in flight on the client).</summary>
+    public static ProtocolStruct CreateTopicsBody(string name, int partitions, params (string Name, string Value)[] configs)
+    {
+        var body = CreateTopicsMessages.Request.Create();
+        var topic = body.AddStruct("Topics");
+        topic.SetString("Name", name);
+        topic.SetInt32("NumPartitions", partitions);
+        topic.SetInt16("ReplicationFactor", 1);
+        foreach (var (n, v) in configs)
+        {
+            var c = topic.AddStruct("Configs");
+            c.SetString("Name", n);
+            c.SetString("Value", v);
+        }
+
+        return body;
+    }
+
+    /// <summary>CreateTopics v5 of one topic, asserting it was created.</summary>
+    public static async Task CreateTopicAsync(TestClient client, string name, int partitions = 1, params (string Name, string Value)[] configs)
+    {
+        var response = await CallAsync(client, ApiKey.CreateTopics, 5, CreateTopicsBody(name, partitions, configs), correlationId: 99);
+        Assert.Equal(0, response.GetStructs("Topics")![0].GetInt16("ErrorCode"));
+    }
+
     public static async Task<ProtocolStruct> CallAsync(TestClient client, ApiKey key, short version, ProtocolStruct body, int correlationId = 1)
     {
         await client.SendAsync(TestClient.Request(key, version, correlationId, body));

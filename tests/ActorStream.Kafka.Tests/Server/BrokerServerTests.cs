@@ -3,7 +3,6 @@ using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Protocol.Codec;
 using ActorStream.Kafka.Protocol.Messages.ApiVersions;
 using ActorStream.Kafka.Protocol.Messages.CreatePartitions;
-using ActorStream.Kafka.Protocol.Messages.CreateTopics;
 using ActorStream.Kafka.Protocol.Messages.DeleteTopics;
 using ActorStream.Kafka.Protocol.Messages.ListOffsets;
 using ActorStream.Kafka.Protocol.Messages.Metadata;
@@ -16,29 +15,6 @@ namespace ActorStream.Kafka.Tests.Server;
 /// <summary>The broker's Kafka APIs end to end: requests encoded as clients do, over a socket, against real actors and logs.</summary>
 public sealed class BrokerServerTests(ITestOutputHelper output)
 {
-    private static ProtocolStruct CreateTopicsBody(string name, int partitions, params (string Name, string Value)[] configs)
-    {
-        var body = CreateTopicsMessages.Request.Create();
-        var topic = body.AddStruct("Topics");
-        topic.SetString("Name", name);
-        topic.SetInt32("NumPartitions", partitions);
-        topic.SetInt16("ReplicationFactor", 1);
-        foreach (var (n, v) in configs)
-        {
-            var c = topic.AddStruct("Configs");
-            c.SetString("Name", n);
-            c.SetString("Value", v);
-        }
-
-        return body;
-    }
-
-    private static async Task CreateTopicAsync(TestClient client, string name, int partitions)
-    {
-        var response = await CallAsync(client, ApiKey.CreateTopics, 5, CreateTopicsBody(name, partitions), correlationId: 99);
-        Assert.Equal(0, response.GetStructs("Topics")![0].GetInt16("ErrorCode"));
-    }
-
     [Fact]
     public async Task ApiVersions_lists_exactly_the_apis_the_broker_answers()
     {

@@ -44,7 +44,9 @@ public sealed class ProduceHandler(KafkaServerContext context) : ApiHandler(cont
             }
 
             await Task.WhenAll(results.Select(r => r.Result)).ConfigureAwait(false);
-            allAnswered = results.TrueForAll(r => r.Result.Result.Error != ErrorCode.RequestTimedOut);
+            // A timed-out append may still be writing from the frame; one cut short by its replica stopping is not,
+            // but the frame stays out of the pool in both cases (the GC takes it), which costs nothing on the hot path.
+            allAnswered = results.TrueForAll(r => r.Result.Result.Error is not (ErrorCode.RequestTimedOut or ErrorCode.KafkaStorageError));
         }
         finally
         {
@@ -102,7 +104,20 @@ public sealed class ProduceHandler(KafkaServerContext context) : ApiHandler(cont
             }
         }
 
-        return await AskAsync<AppendResult>(partition.Replica, new AppendRecords(bytes, acks), cancellationToken).ConfigureAwait(false)
+        var append = AskAsync<AppendResult>(partition.Replica, new AppendRecords(bytes, acks), cancellationToken);
+        if (await Task.WhenAny(append, partition.WhenOffline).ConfigureAwait(false) != append)
+        {
+            // The replica stopped with the append in flight (its log failed, or the topic or node is going away):
+            // no answer is coming, so say so now instead of timing out. The write may or may not be on disk.
+            var error = NotServedHere(tp);
+            if (error == ErrorCode.NotLeaderOrFollower && Broker.Metadata.Current.Partition(tp)?.Leader == Broker.NodeId)
+                error = ErrorCode.KafkaStorageError; // still ours: its replica stopped (the manager marks it offline next)
+            return AppendResult.Failed(error, error == ErrorCode.KafkaStorageError
+                ? $"{tp} went offline during the append: {Broker.Partitions.OfflineReason(tp) ?? "its replica stopped (see the broker log)"}"
+                : $"{tp} stopped being served by broker {Broker.NodeId} during the append");
+        }
+
+        return await append.ConfigureAwait(false)
             ?? AppendResult.Failed(ErrorCode.RequestTimedOut, $"{tp}: the append did not complete within {Context.AskTimeout}");
     }
 }
