@@ -59,9 +59,12 @@ public sealed partial class ReplicaManager : ReceiveActor
         });
         Receive<ReplicaReady>(ready =>
         {
-            if (_failed.Remove(ready.TopicPartition, out int attempts))
+            if (_failed.TryGetValue(ready.TopicPartition, out int attempts) && _registry.OfflineReason(ready.TopicPartition) is not null)
             {
+                // Back, but the failure count stays until it has kept working for the longest backoff: a disk that
+                // is still full fails the next write again, and the retries must slow down, not flap every second.
                 _registry.MarkOnline(ready.TopicPartition);
+                Timers.StartSingleTimer($"restart-{ready.TopicPartition}", new ReplicaStayedUp(ready.TopicPartition), _settings.ReplicaRestartBackoffMax);
                 Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, attempts);
             }
 
@@ -94,9 +97,10 @@ public sealed partial class ReplicaManager : ReceiveActor
                 Failed(state.TopicPartition, "its replica stopped after a log failure (see the error above)");
             }
         });
+        Receive<ReplicaStayedUp>(up => _failed.Remove(up.TopicPartition));
         Receive<RestartFailedReplica>(restart =>
         {
-            if (!_failed.ContainsKey(restart.TopicPartition) || _image is null || _shutdownReplyTo is not null)
+            if (!_failed.ContainsKey(restart.TopicPartition) || _registry.OfflineReason(restart.TopicPartition) is null || _image is null || _shutdownReplyTo is not null)
                 return;
             var tp = restart.TopicPartition;
             if (_image.Topics.TryGetValue(tp.Topic, out var topic) && tp.Partition < topic.Partitions.Length && topic.Partitions[tp.Partition].Leader == _settings.NodeId)
@@ -250,6 +254,8 @@ public sealed partial class ReplicaManager : ReceiveActor
     }
 
     private sealed record RestartFailedReplica(TopicPartition TopicPartition);
+
+    private sealed record ReplicaStayedUp(TopicPartition TopicPartition);
 
     [GeneratedRegex(@"^([a-zA-Z0-9._-]+)-([0-9]+)$")]
     private static partial Regex PartitionDirectory();
