@@ -68,6 +68,86 @@ public class CompactionTests
         Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
     }
 
+    [Fact]
+    public async Task Compaction_runs_only_once_the_dirty_part_reaches_min_cleanable_dirty_ratio_and_remembers_it_across_a_reopen()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        var config = Compacted with { MinCleanableDirtyRatio = 0.5 };
+        var log = Log.Open(dir.Path, config, time: clock);
+        for (int i = 0; i < 40; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"key{i}", $"first{i}", clock.NowMs)); // 40 keys: all stay
+        var first = log.Compact();
+        Assert.True(first.Ran);
+        Assert.Equal(1.0, first.DirtyRatio); // nothing compacted before: all dirty
+        Assert.Equal(0, first.RecordsRemoved);
+
+        // Nothing new: not due, and nothing is read or rewritten.
+        var idle = log.Compact();
+        Assert.False(idle.Ran);
+        Assert.Equal(0, idle.DirtyRatio);
+
+        // A little more, below half of the compactable log: still not due, also after a reopen (the checkpoint).
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"key{i}", $"second{i}", clock.NowMs));
+        await log.DisposeAsync();
+        log = Log.Open(dir.Path, config, time: clock);
+        var small = log.Compact();
+        Assert.False(small.Ran, $"dirty ratio {small.DirtyRatio} is below 0.5");
+        Assert.InRange(small.DirtyRatio, 0.01, 0.49);
+
+        // Enough to pass the ratio: it runs, and every key keeps only its latest value.
+        for (int i = 0; i < 60; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"key{i % 20}", $"third{i}", clock.NowMs));
+        var due = log.Compact();
+        Assert.True(due.Ran);
+        Assert.True(due.DirtyRatio >= 0.5);
+        Assert.True(due.RecordsRemoved >= 60, $"removed {due.RecordsRemoved}: the first and second values of key0..key19 and the repeats");
+        var all = Batches.ReadAll(log);
+        var compactedPart = all.Where(r => r.Offset < log.SegmentBaseOffsets[^1]).ToList();
+        Assert.Equal(compactedPart.Select(r => r.Key).Distinct().Count(), compactedPart.Count);
+        await log.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Records_younger_than_min_compaction_lag_are_not_compacted()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted with { MinCompactionLagMs = 60_000 }, time: clock);
+        for (int i = 0; i < 40; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("same", $"v{i}", clock.NowMs));
+
+        Assert.False(log.Compact().Ran); // every segment holds records younger than a minute
+        Assert.Equal(40, Batches.ReadAll(log).Count);
+
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var stats = log.Compact();
+        Assert.True(stats.Ran);
+        Assert.True(stats.RecordsRemoved > 0);
+    }
+
+    [Fact]
+    public async Task Records_older_than_max_compaction_lag_force_compaction_below_the_dirty_ratio()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        var config = Compacted with { MinCleanableDirtyRatio = 1.0, MaxCompactionLagMs = 60_000 };
+        await using var log = Log.Open(dir.Path, config, time: clock);
+        for (int i = 0; i < 40; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("same", $"v{i}", clock.NowMs));
+        Assert.True(log.Compact().Ran); // all dirty: ratio 1.0
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("same", $"w{i}", clock.NowMs));
+
+        Assert.False(log.Compact().Ran); // some dirty, below a ratio of 1.0, and young
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var forced = log.Compact();
+        Assert.True(forced.Ran, "the oldest dirty record is older than max.compaction.lag.ms");
+        Assert.True(forced.DirtyRatio < 1.0);
+        Assert.True(forced.RecordsRemoved > 0);
+    }
+
     [Theory]
     [InlineData(CompressionType.Gzip)]
     [InlineData(CompressionType.Snappy)]

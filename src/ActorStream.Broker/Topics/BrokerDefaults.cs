@@ -55,6 +55,12 @@ public sealed record BrokerDefaults
     /// <summary><c>log.cleaner.min.cleanable.ratio</c> (topic <c>min.cleanable.dirty.ratio</c>).</summary>
     public double LogCleanerMinCleanableRatio { get; init; } = 0.5;
 
+    /// <summary><c>log.cleaner.min.compaction.lag.ms</c> (topic <c>min.compaction.lag.ms</c>).</summary>
+    public long LogCleanerMinCompactionLagMs { get; init; }
+
+    /// <summary><c>log.cleaner.max.compaction.lag.ms</c> (topic <c>max.compaction.lag.ms</c>); <see cref="long.MaxValue"/> is off.</summary>
+    public long LogCleanerMaxCompactionLagMs { get; init; } = long.MaxValue;
+
     /// <summary><c>log.flush.interval.messages</c> (topic <c>flush.messages</c>); <see cref="long.MaxValue"/> is off.</summary>
     public long LogFlushIntervalMessages { get; init; } = long.MaxValue;
 
@@ -80,6 +86,8 @@ public sealed record BrokerDefaults
         TimestampType = LogMessageTimestampType,
         DeleteRetentionMs = LogCleanerDeleteRetentionMs,
         MinCleanableDirtyRatio = LogCleanerMinCleanableRatio,
+        MinCompactionLagMs = LogCleanerMinCompactionLagMs,
+        MaxCompactionLagMs = LogCleanerMaxCompactionLagMs,
         FlushMessages = LogFlushIntervalMessages,
         FlushMs = LogFlushIntervalMs,
         SegmentIndexBytes = LogIndexSizeMaxBytes,
@@ -119,6 +127,14 @@ public sealed record BrokerDefaults
             LogCleanerDeleteRetentionMs = reader.AtLeast(
                 "log-cleaner-delete-retention", reader.DurationMs("log-cleaner-delete-retention", kafka.LogCleanerDeleteRetentionMs), 0, "ms"),
             LogCleanerMinCleanableRatio = reader.Ratio("log-cleaner-min-cleanable-ratio", kafka.LogCleanerMinCleanableRatio),
+            LogCleanerMinCompactionLagMs = reader.AtLeast(
+                "log-cleaner-min-compaction-lag", reader.DurationMs("log-cleaner-min-compaction-lag", kafka.LogCleanerMinCompactionLagMs), 0, "ms"),
+            LogCleanerMaxCompactionLagMs = reader.AtLeast(
+                "log-cleaner-max-compaction-lag",
+                reader.DurationMsOr("log-cleaner-max-compaction-lag", "infinite", long.MaxValue, kafka.LogCleanerMaxCompactionLagMs),
+                1,
+                "ms",
+                "infinite"),
             LogFlushIntervalMessages = reader.AtLeast(
                 "log-flush-interval-messages",
                 reader.LongOr("log-flush-interval-messages", "none", long.MaxValue, kafka.LogFlushIntervalMessages),

@@ -39,6 +39,12 @@ public sealed record EffectiveTopicConfig
     /// <summary><c>min.cleanable.dirty.ratio</c>.</summary>
     public required double MinCleanableDirtyRatio { get; init; }
 
+    /// <summary><c>min.compaction.lag.ms</c>: records younger than this are not compacted.</summary>
+    public required long MinCompactionLagMs { get; init; }
+
+    /// <summary><c>max.compaction.lag.ms</c>: uncompacted records older than this force a compaction.</summary>
+    public required long MaxCompactionLagMs { get; init; }
+
     /// <summary><c>flush.messages</c>; <see cref="long.MaxValue"/> leaves flushing to the OS.</summary>
     public required long FlushMessages { get; init; }
 
@@ -65,6 +71,8 @@ public sealed record EffectiveTopicConfig
         CleanupPolicy = CleanupPolicy,
         DeleteRetentionMs = DeleteRetentionMs,
         MinCleanableDirtyRatio = MinCleanableDirtyRatio,
+        MinCompactionLagMs = MinCompactionLagMs,
+        MaxCompactionLagMs = MaxCompactionLagMs,
         MaxMessageBytes = MaxMessageBytes,
     };
 }

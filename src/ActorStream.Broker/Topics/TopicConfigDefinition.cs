@@ -47,6 +47,7 @@ internal sealed class TopicConfigDefinition
         Long(N.FlushMessages, 1, d => d.LogFlushIntervalMessages, (e, v) => e with { FlushMessages = v }),
         Long(N.FlushMs, 0, d => d.LogFlushIntervalMs, (e, v) => e with { FlushMs = v }),
         Int(N.IndexIntervalBytes, 0, d => d.LogIndexIntervalBytes, (e, v) => e with { IndexIntervalBytes = v }),
+        Long(N.MaxCompactionLagMs, 1, d => d.LogCleanerMaxCompactionLagMs, (e, v) => e with { MaxCompactionLagMs = v }),
         Int(N.MaxMessageBytes, 0, d => d.MessageMaxBytes, (e, v) => e with { MaxMessageBytes = v }),
         new()
         {
@@ -64,6 +65,7 @@ internal sealed class TopicConfigDefinition
             RenderDefault = defaults => Render(defaults.LogCleanerMinCleanableRatio),
             Apply = (e, value) => e with { MinCleanableDirtyRatio = ParseRatio(N.MinCleanableDirtyRatio, value) },
         },
+        Long(N.MinCompactionLagMs, 0, d => d.LogCleanerMinCompactionLagMs, (e, v) => e with { MinCompactionLagMs = v }),
         Int(N.MinInsyncReplicas, 1, d => d.MinInsyncReplicas, (e, v) => e with { MinInsyncReplicas = v }),
         Long(N.RetentionBytes, -1, d => d.LogRetentionBytes, (e, v) => e with { RetentionBytes = v }),
         Long(N.RetentionMs, -1, d => d.LogRetentionMs, (e, v) => e with { RetentionMs = v }),

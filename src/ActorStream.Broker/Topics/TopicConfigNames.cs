@@ -12,6 +12,8 @@ public static class TopicConfigNames
     public const string MessageTimestampType = "message.timestamp.type";
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
     public const string MinInsyncReplicas = "min.insync.replicas";
+    public const string MinCompactionLagMs = "min.compaction.lag.ms";
+    public const string MaxCompactionLagMs = "max.compaction.lag.ms";
     public const string RetentionBytes = "retention.bytes";
     public const string RetentionMs = "retention.ms";
     public const string SegmentBytes = "segment.bytes";

@@ -8,39 +8,69 @@ namespace ActorStream.Persistence.SegmentLog;
 public sealed partial class Log
 {
     /// <summary>
-    /// Compacts the non-active segments (cleanup.policy contains compact): keeps the latest record per key and
-    /// every keyless record, preserving offsets; drops tombstones once their segment's max timestamp is older than
-    /// delete.retention.ms. Each changed segment is rewritten to <c>.cleaned</c> files, renamed to <c>.swap</c>
-    /// and swapped in; recovery finishes an interrupted swap. Batches in codecs this build cannot decode, and
-    /// control batches, are kept byte for byte.
+    /// Compacts the log (cleanup.policy contains compact), as Kafka's cleaner does: keeps the latest record per key
+    /// and every keyless record, preserving offsets; drops tombstones once their segment's max timestamp is older
+    /// than delete.retention.ms. It runs only when due: the dirty part (segments appended since the last pass, from
+    /// the cleaner checkpoint on) is at least min.cleanable.dirty.ratio of the compactable log, or its oldest record
+    /// is older than max.compaction.lag.ms, or kept tombstones have reached delete.retention.ms. The active segment
+    /// and segments holding records younger than min.compaction.lag.ms are never compacted. Keys are taken from the
+    /// dirty part only; every compactable segment is then rewritten without the records they supersede. Each changed
+    /// segment goes to <c>.cleaned</c> files, renamed to <c>.swap</c> and swapped in; recovery finishes an
+    /// interrupted swap. Batches that cannot be decoded, and control batches, are kept byte for byte.
     /// </summary>
-    /// <exception cref="LogCorruptException">A non-active segment holds a corrupt batch; nothing is swapped.</exception>
+    /// <exception cref="LogCorruptException">A compactable segment holds a corrupt batch; nothing is swapped.</exception>
     public CleanerStats Compact()
     {
         if (!Config.CleanupPolicy.HasFlag(CleanupPolicy.Compact))
-            return new CleanerStats(0, 0, 0, 0, 0, 0);
+            return CleanerStats.None;
 
         _maintenance.Wait();
         try
         {
+            var config = Config;
+            long now = NowMs;
             var segments = Volatile.Read(ref _segments);
-            var dirty = segments[..^1];
-            if (dirty.Length == 0)
-                return new CleanerStats(0, 0, 0, 0, 0, 0);
+            int compactable = segments.Length - 1; // never the active segment
+            for (int i = 0; i < compactable; i++)
+            {
+                if (config.MinCompactionLagMs > 0 && segments[i].MaxTimestamp > now - config.MinCompactionLagMs)
+                {
+                    compactable = i;
+                    break;
+                }
+            }
+
+            if (compactable == 0)
+                return CleanerStats.None;
+            var candidates = segments[..compactable];
+            long end = segments[compactable].BaseOffset;
+            long firstDirty = Math.Clamp(Volatile.Read(ref _firstDirtyOffset), candidates[0].BaseOffset, end);
+            var dirty = candidates.Where(segment => segment.BaseOffset >= firstDirty).ToArray();
+            long dirtyBytes = dirty.Sum(segment => segment.Size);
+            long totalBytes = candidates.Sum(segment => segment.Size);
+            double ratio = totalBytes == 0 ? 0 : (double)dirtyBytes / totalBytes;
+            bool overdue = dirty.Length > 0 && config.MaxCompactionLagMs != long.MaxValue
+                && dirty[0].FirstBatchTimestamp != RecordBatchLayout.NoTimestamp && dirty[0].FirstBatchTimestamp < now - config.MaxCompactionLagMs;
+            bool tombstonesDue = now >= Volatile.Read(ref _tombstonesDueMs);
+            if (!(dirtyBytes > 0 && ratio >= config.MinCleanableDirtyRatio) && !overdue && !tombstonesDue)
+                return CleanerStats.None with { DirtyRatio = ratio };
 
             var latest = BuildOffsetMap(dirty);
-            long deleteHorizon = NowMs - Config.DeleteRetentionMs;
+            long deleteHorizon = now - config.DeleteRetentionMs;
             int cleaned = 0;
             long removed = 0;
             long tombstones = 0;
             long before = 0;
             long after = 0;
             int undecodable = 0;
-            foreach (var segment in dirty)
+            long nextTombstoneDue = long.MaxValue;
+            foreach (var segment in candidates)
             {
                 bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
                 var result = CleanSegment(segment, latest, dropTombstones);
                 undecodable += result.Undecodable;
+                if (result.TombstonesKept)
+                    nextTombstoneDue = Math.Min(nextTombstoneDue, segment.MaxTimestamp + config.DeleteRetentionMs);
                 if (result.Replacement is null)
                     continue;
 
@@ -52,7 +82,10 @@ public sealed partial class Log
                 Swap(segment, result.Replacement);
             }
 
-            return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable);
+            WriteCleanerCheckpoint(end);
+            Volatile.Write(ref _firstDirtyOffset, end);
+            Volatile.Write(ref _tombstonesDueMs, nextTombstoneDue);
+            return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable) { DirtyRatio = ratio, Ran = true };
         }
         finally
         {
@@ -99,13 +132,14 @@ public sealed partial class Log
     }
 
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
-    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable) CleanSegment(LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
+    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanSegment(LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
     {
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
         var output = LogSegment.Create(Directory, segment.BaseOffset, Config, segment.CreatedMs, LogSegment.CleanedSuffix);
         long removed = 0;
         long tombstones = 0;
         int undecodable = 0;
+        bool tombstonesKept = false;
         bool changed = false;
         long position = 0;
         using var builder = new RecordBatchBuilder();
@@ -136,7 +170,10 @@ public sealed partial class Log
                         {
                             total++;
                             if (Keep(record, lookup, dropTombstones, ref batchTombstones))
+                            {
                                 kept++;
+                                tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
+                            }
                         }
                     }
                     catch (CorruptRecordException e)
@@ -200,13 +237,13 @@ public sealed partial class Log
             {
                 output.Dispose();
                 LogSegment.DeleteAll(Directory, segment.BaseOffset, LogSegment.CleanedSuffix);
-                return (null, 0, 0, undecodable);
+                return (null, 0, 0, undecodable, tombstonesKept);
             }
 
             output.PublishSize(position);
             output.OnBecomeInactive();
             output.Flush();
-            return (output, removed, tombstones, undecodable);
+            return (output, removed, tombstones, undecodable, tombstonesKept);
         }
         catch
         {

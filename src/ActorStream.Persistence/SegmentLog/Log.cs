@@ -16,6 +16,9 @@ namespace ActorStream.Persistence.SegmentLog;
 public sealed partial class Log : IAsyncDisposable, IDisposable
 {
     private const string CheckpointFile = "log-checkpoint";
+
+    // The first offset compaction has not cleaned yet (Kafka's cleaner-offset-checkpoint, one per log here).
+    private const string CleanerCheckpointFile = "cleaner-checkpoint";
     private const int MaxGroupBytes = 8 * 1024 * 1024;
 
     private readonly WriteGroup _group = new();
@@ -29,6 +32,8 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     private LogSegment[] _segments;
     private long _logEndOffset;
     private long _logStartOffset;
+    private long _firstDirtyOffset;
+    private long _tombstonesDueMs = long.MaxValue;
     private long _recoveryPoint;
     private long _nextOffset;
     private long _unflushedMessages;
@@ -174,6 +179,8 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
             if (last.NextOffset < 0)
                 last.NextOffset = last.BaseOffset;
             var log = new Log(directory, config, logger, time, [.. segments], logStartOffset, Math.Min(recoveryPoint, last.NextOffset));
+            // Never past the end: offsets a truncation removed will be appended again, and they are dirty.
+            log._firstDirtyOffset = Math.Min(ReadCleanerCheckpoint(directory), last.NextOffset);
             return log;
         }
         catch
@@ -250,6 +257,28 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         }
 
         return (0, 0);
+    }
+
+    private static long ReadCleanerCheckpoint(string directory)
+    {
+        var path = Path.Combine(directory, CleanerCheckpointFile);
+        if (!File.Exists(path))
+            return 0;
+        var lines = File.ReadAllLines(path);
+        return lines.Length >= 2 && lines[0] == "1" && long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset) ? offset : 0;
+    }
+
+    private void WriteCleanerCheckpoint(long firstDirtyOffset)
+    {
+        var path = Path.Combine(Directory, CleanerCheckpointFile);
+        var tmp = path + ".tmp";
+        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1\n{firstDirtyOffset}\n")));
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(tmp, path, overwrite: true);
     }
 
     /// <summary>

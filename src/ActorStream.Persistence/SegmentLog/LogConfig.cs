@@ -48,8 +48,17 @@ public sealed record LogConfig
     /// <summary><c>delete.retention.ms</c>: how long compaction keeps tombstones.</summary>
     public long DeleteRetentionMs { get; init; } = 24L * 60 * 60 * 1000;
 
-    /// <summary><c>min.cleanable.dirty.ratio</c>: kept for the broker's cleaner scheduling; the log itself does not use it.</summary>
+    /// <summary>
+    /// <c>min.cleanable.dirty.ratio</c>: <see cref="Log.Compact"/> runs only once the bytes appended since the last
+    /// compaction are at least this share of the compactable log (or <see cref="MaxCompactionLagMs"/> forces it).
+    /// </summary>
     public double MinCleanableDirtyRatio { get; init; } = 0.5;
+
+    /// <summary><c>min.compaction.lag.ms</c>: a segment holding a record younger than this is not compacted yet.</summary>
+    public long MinCompactionLagMs { get; init; }
+
+    /// <summary><c>max.compaction.lag.ms</c>: uncompacted records older than this make compaction run whatever the dirty ratio.</summary>
+    public long MaxCompactionLagMs { get; init; } = long.MaxValue;
 
     /// <summary><c>max.message.bytes</c>: the largest batch an append accepts.</summary>
     public int MaxMessageBytes { get; init; } = 1024 * 1024 + 12;
@@ -76,6 +85,12 @@ public sealed record LogConfig
             throw new ArgumentException($"retention.bytes must be -1 or more, was {RetentionBytes}");
         if (DeleteRetentionMs < 0)
             throw new ArgumentException($"delete.retention.ms must be non-negative, was {DeleteRetentionMs}");
+        if (MinCompactionLagMs < 0)
+            throw new ArgumentException($"min.compaction.lag.ms must be non-negative, was {MinCompactionLagMs}");
+        if (MaxCompactionLagMs < 1)
+            throw new ArgumentException($"max.compaction.lag.ms must be at least 1, was {MaxCompactionLagMs}");
+        if (MinCleanableDirtyRatio is < 0 or > 1)
+            throw new ArgumentException($"min.cleanable.dirty.ratio must be from 0 to 1, was {MinCleanableDirtyRatio}");
         if (MaxMessageBytes < 0)
             throw new ArgumentException($"max.message.bytes must be non-negative, was {MaxMessageBytes}");
     }

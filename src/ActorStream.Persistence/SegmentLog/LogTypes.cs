@@ -53,4 +53,14 @@ public sealed class LogReadResult : IDisposable
 }
 
 /// <summary>What one compaction pass did.</summary>
-public sealed record CleanerStats(int SegmentsCleaned, long RecordsRemoved, long TombstonesRemoved, long BytesBefore, long BytesAfter, int BatchesKeptUndecodable);
+public sealed record CleanerStats(int SegmentsCleaned, long RecordsRemoved, long TombstonesRemoved, long BytesBefore, long BytesAfter, int BatchesKeptUndecodable)
+{
+    /// <summary>Nothing compacted: the policy is not compact, or compaction was not due.</summary>
+    public static CleanerStats None { get; } = new(0, 0, 0, 0, 0, 0);
+
+    /// <summary>Whether a compaction pass ran (it was due), even if it changed nothing.</summary>
+    public bool Ran { get; init; }
+
+    /// <summary>The dirty share of the compactable log when the pass was considered.</summary>
+    public double DirtyRatio { get; init; }
+}

@@ -32,6 +32,8 @@ public sealed class BrokerDefaultsTests
         Assert.Equal(TimestampType.CreateTime, defaults.LogMessageTimestampType);
         Assert.Equal(86_400_000L, defaults.LogCleanerDeleteRetentionMs);
         Assert.Equal(0.5, defaults.LogCleanerMinCleanableRatio);
+        Assert.Equal(0L, defaults.LogCleanerMinCompactionLagMs);
+        Assert.Equal(long.MaxValue, defaults.LogCleanerMaxCompactionLagMs);
         Assert.Equal(long.MaxValue, defaults.LogFlushIntervalMessages);
         Assert.Equal(long.MaxValue, defaults.LogFlushIntervalMs);
         Assert.Equal(4096, defaults.LogIndexIntervalBytes);
@@ -50,6 +52,22 @@ public sealed class BrokerDefaultsTests
     public void Kafka_defaults_make_the_segment_logs_defaults()
     {
         Assert.Equal(LogConfig.Default, BrokerDefaults.Kafka.TopicDefaults().ToLogConfig());
+    }
+
+    [Fact]
+    public void Compaction_lags_come_from_hocon_and_topic_overrides_into_the_segment_log()
+    {
+        var defaults = Parse("actorstream.broker { log-cleaner-min-compaction-lag = 1 minute, log-cleaner-max-compaction-lag = 2 hours }");
+        Assert.Equal(60_000L, defaults.LogCleanerMinCompactionLagMs);
+        Assert.Equal(7_200_000L, defaults.LogCleanerMaxCompactionLagMs);
+        Assert.Equal(long.MaxValue, Parse("actorstream.broker.log-cleaner-max-compaction-lag = infinite").LogCleanerMaxCompactionLagMs);
+
+        var log = TopicConfig.Empty.With("min.compaction.lag.ms", "5000").With("max.compaction.lag.ms", "90000").ToLogConfig(defaults);
+        Assert.Equal(5000L, log.MinCompactionLagMs);
+        Assert.Equal(90_000L, log.MaxCompactionLagMs);
+        Assert.Equal(7_200_000L, TopicConfig.Empty.ToLogConfig(defaults).MaxCompactionLagMs);
+        Assert.Throws<InvalidConfigException>(() => TopicConfig.Empty.With("max.compaction.lag.ms", "0"));
+        Assert.Throws<InvalidConfigException>(() => TopicConfig.Empty.With("min.compaction.lag.ms", "-1"));
     }
 
     [Fact]

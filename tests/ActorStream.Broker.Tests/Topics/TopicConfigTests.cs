@@ -22,9 +22,9 @@ public sealed class TopicConfigTests
     {
         Assert.Equal(
             [
-                "cleanup.policy", "delete.retention.ms", "flush.messages", "flush.ms", "index.interval.bytes", "max.message.bytes",
-                "message.timestamp.type", "min.cleanable.dirty.ratio", "min.insync.replicas", "retention.bytes", "retention.ms",
-                "segment.bytes", "segment.index.bytes", "segment.ms",
+                "cleanup.policy", "delete.retention.ms", "flush.messages", "flush.ms", "index.interval.bytes", "max.compaction.lag.ms",
+                "max.message.bytes", "message.timestamp.type", "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "min.insync.replicas",
+                "retention.bytes", "retention.ms", "segment.bytes", "segment.index.bytes", "segment.ms",
             ],
             TopicConfig.SupportedNames);
         Assert.True(TopicConfig.IsSupported("retention.ms"));
