@@ -56,6 +56,24 @@ internal sealed class SectionReader(Config section, string prefix)
         }
     }
 
+    public CompressionType? CompressionType(string key, CompressionType? defaultValue)
+    {
+        if (!section.HasPath(key))
+        {
+            return defaultValue;
+        }
+
+        var text = Read(key, (c, k) => c.GetString(k));
+        try
+        {
+            return ConfigValues.ParseCompressionType(key, text);
+        }
+        catch (InvalidConfigException e)
+        {
+            throw Invalid(key, "producer, uncompressed, gzip, snappy, lz4 or zstd" + (e.Message.Contains("cannot encode", StringComparison.Ordinal) ? " that this machine can encode" : ""), Quote(text));
+        }
+    }
+
     public TimestampType TimestampType(string key, TimestampType defaultValue)
     {
         if (!section.HasPath(key))

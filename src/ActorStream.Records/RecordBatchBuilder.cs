@@ -16,6 +16,7 @@ public sealed class RecordBatchBuilder : IDisposable
     private PooledBuffer? _compressed;
     private RecordBatchOptions _options;
     private int _count;
+    private List<RecordHeader>? _headerScratch;
     private int _lastOffsetDelta;
     private long _baseTimestamp;
     private long _maxTimestamp;
@@ -54,6 +55,52 @@ public sealed class RecordBatchBuilder : IDisposable
         _baseTimestamp = options.DeleteHorizonMs ?? NoTimestamp;
         _maxTimestamp = NoTimestamp;
         _built = false;
+    }
+
+    /// <summary>
+    /// Starts a batch with the header of <paramref name="batch"/> (base offset, leader epoch, timestamp type and
+    /// append time, producer id, epoch and sequence, transactional flag) in <paramref name="compression"/>: for
+    /// rewriting a batch (compaction, a topic's compression.type) with <see cref="AppendCopy"/>.
+    /// </summary>
+    public void ResetLike(RecordBatch batch, CompressionType compression) => Reset(new RecordBatchOptions
+    {
+        BaseOffset = batch.BaseOffset,
+        PartitionLeaderEpoch = batch.PartitionLeaderEpoch,
+        Compression = compression,
+        TimestampType = batch.TimestampType,
+        LogAppendTime = batch.TimestampType == TimestampType.LogAppendTime ? batch.MaxTimestamp : NoTimestamp,
+        ProducerId = batch.ProducerId,
+        ProducerEpoch = batch.ProducerEpoch,
+        BaseSequence = batch.BaseSequence,
+        IsTransactional = batch.IsTransactional,
+    });
+
+    /// <summary>Appends a record of another batch at its own offset, with its timestamp, key, value and headers.</summary>
+    public void AppendCopy(Record record)
+    {
+        var headers = _headerScratch ??= [];
+        headers.Clear();
+        foreach (var header in record.Headers)
+            headers.Add(new RecordHeader(header.GetKeyString(), header.ValueToArray()));
+        AppendWithOffset(
+            record.Offset,
+            record.Timestamp,
+            record.IsKeyNull ? NullableBytes.Null : new NullableBytes(record.Key),
+            record.IsValueNull ? NullableBytes.Null : new NullableBytes(record.Value),
+            System.Runtime.InteropServices.CollectionsMarshal.AsSpan(headers));
+    }
+
+    /// <summary>The same batch (offsets, producer fields, records) in another codec; the input when it is already in it.</summary>
+    public static byte[] Recompress(ReadOnlySpan<byte> batchBytes, CompressionType compression)
+    {
+        var batch = new RecordBatch(batchBytes);
+        if (batch.Compression == compression || batch.IsControl)
+            return batchBytes.ToArray();
+        using var builder = new RecordBatchBuilder(new RecordBatchOptions(), Math.Max(batchBytes.Length * 2, 256));
+        builder.ResetLike(batch, compression);
+        foreach (var record in batch.GetRecords())
+            builder.AppendCopy(record);
+        return builder.ToArray();
     }
 
     /// <summary>Appends a record at the next offset (base offset + record index).</summary>

@@ -132,7 +132,10 @@ public sealed class PartitionReplica : PersistentActor
         }
 
         var records = MemoryMarshal.AsMemory(append.Records);
-        if (Validate(records.Span) is { } invalid)
+        var invalid = Validate(records.Span);
+        if (invalid is null && _policy.Compression is { } codec)
+            invalid = Recompress(ref records, codec);
+        if (invalid is not null)
         {
             Sender.Tell(invalid);
             return;
@@ -232,12 +235,85 @@ public sealed class PartitionReplica : PersistentActor
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: batch says {batch.RecordCount} records but spans {batch.LastOffsetDelta + 1} offsets");
             if (_policy.LogConfig.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && RequireKeys(batch) is { } refused)
                 return refused;
+            if (_policy.TimestampType == TimestampType.CreateTime && (_policy.TimestampBeforeMaxMs != long.MaxValue || _policy.TimestampAfterMaxMs != long.MaxValue)
+                && TimestampsOutOfRange(batch) is { } stale)
+            {
+                return stale;
+            }
         }
 
         if (scanner.Error != ScanError.None)
         {
             var code = scanner.Error == ScanError.InvalidMagic ? ErrorCode.UnsupportedForMessageFormat : ErrorCode.CorruptMessage;
             return AppendResult.Failed(code, $"{TopicPartition}: {scanner.ErrorReason ?? scanner.Error.ToString()} at byte {scanner.ErrorPosition}");
+        }
+
+        return null;
+    }
+
+    // A topic whose compression.type names a codec stores every batch in it, as Kafka does: the one append that
+    // rewrites a producer's batch (offsets, producer fields and records unchanged). Refused when it grows too big.
+    private AppendResult? Recompress(ref Memory<byte> records, CompressionType codec)
+    {
+        var scanner = new RecordBatchScanner(records.Span, validateCrc: false);
+        bool differs = false;
+        while (scanner.MoveNext())
+            differs |= scanner.Current.Compression != codec && !scanner.Current.IsControl;
+        if (!differs)
+            return null;
+        try
+        {
+            var output = new List<byte[]>();
+            int position = 0;
+            while (position < records.Length)
+            {
+                int size = RecordBatch.PeekSize(records.Span[position..]);
+                var converted = RecordBatchBuilder.Recompress(records.Span.Slice(position, size), codec);
+                if (converted.Length > _policy.MaxMessageBytes)
+                {
+                    return AppendResult.Failed(ErrorCode.MessageTooLarge,
+                        $"{TopicPartition}: batch of {converted.Length} bytes in {codec} (compression.type) exceeds max.message.bytes {_policy.MaxMessageBytes}");
+                }
+
+                output.Add(converted);
+                position += size;
+            }
+
+            records = output.Count == 1 ? output[0] : output.SelectMany(b => b).ToArray();
+            return null;
+        }
+        catch (Exception e) when (e is CorruptRecordException or UnsupportedCompressionException)
+        {
+            return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: cannot recompress to {codec}: {e.Message}");
+        }
+    }
+
+    // message.timestamp.before.max.ms / after.max.ms (KIP-937): the batch's max timestamp bounds the future side; the
+    // past side needs every record's timestamp, so only a topic with that limit set reads inside the batch.
+    private AppendResult? TimestampsOutOfRange(RecordBatch batch)
+    {
+        long now = Context.System.Clock.UtcNow.ToUnixTimeMilliseconds();
+        long earliest = _policy.TimestampBeforeMaxMs == long.MaxValue ? long.MinValue : now - _policy.TimestampBeforeMaxMs;
+        long latest = _policy.TimestampAfterMaxMs == long.MaxValue ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
+        AppendResult OutOfRange(long timestamp, int offsetDelta) => AppendResult.Failed(ErrorCode.InvalidTimestamp,
+            $"Timestamp {timestamp} of message with offset delta {offsetDelta} is out of range for {TopicPartition}: it should be within [{earliest}, {latest}] (message.timestamp.before.max.ms / after.max.ms around the broker's clock {now})");
+        if (batch.MaxTimestamp > latest)
+            return OutOfRange(batch.MaxTimestamp, batch.LastOffsetDelta);
+        if (earliest == long.MinValue)
+            return null;
+        if (!RecordCompression.CanDecompress(batch.Compression))
+            return batch.BaseTimestamp < earliest ? OutOfRange(batch.BaseTimestamp, 0) : null;
+        try
+        {
+            foreach (var record in batch.GetRecords())
+            {
+                if (record.Timestamp < earliest)
+                    return OutOfRange(record.Timestamp, (int)(record.Offset - batch.BaseOffset));
+            }
+        }
+        catch (CorruptRecordException e)
+        {
+            return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: {e.Message}");
         }
 
         return null;

@@ -7,14 +7,23 @@ namespace ActorStream.Broker.Replication;
 /// <summary>
 /// How a topic's settings bear on a replica: the log's shape plus the checks on every produce.
 /// </summary>
-public sealed record ReplicaPolicy(LogConfig LogConfig, int MaxMessageBytes, TimestampType TimestampType, int MinInsyncReplicas)
+public sealed record ReplicaPolicy(
+    LogConfig LogConfig,
+    int MaxMessageBytes,
+    TimestampType TimestampType,
+    int MinInsyncReplicas,
+    CompressionType? Compression = null,
+    long TimestampBeforeMaxMs = long.MaxValue,
+    long TimestampAfterMaxMs = long.MaxValue)
 {
     /// <summary>What a topic's config overrides, over the broker defaults, make its replicas enforce.</summary>
     public static ReplicaPolicy For(TopicConfig config, BrokerDefaults defaults)
     {
         ArgumentNullException.ThrowIfNull(config);
         var effective = config.Resolve(defaults);
-        return new ReplicaPolicy(effective.ToLogConfig(), effective.MaxMessageBytes, effective.TimestampType, effective.MinInsyncReplicas);
+        return new ReplicaPolicy(
+            effective.ToLogConfig(), effective.MaxMessageBytes, effective.TimestampType, effective.MinInsyncReplicas,
+            effective.Compression, effective.TimestampBeforeMaxMs, effective.TimestampAfterMaxMs);
     }
 }
 

@@ -49,6 +49,15 @@ public sealed record BrokerDefaults
     /// <summary><c>log.message.timestamp.type</c> (topic <c>message.timestamp.type</c>).</summary>
     public TimestampType LogMessageTimestampType { get; init; } = TimestampType.CreateTime;
 
+    /// <summary><c>compression.type</c> (topic <c>compression.type</c>); null is "producer".</summary>
+    public CompressionType? CompressionType { get; init; }
+
+    /// <summary><c>log.message.timestamp.before.max.ms</c> (topic <c>message.timestamp.before.max.ms</c>); <see cref="long.MaxValue"/> is no limit.</summary>
+    public long LogMessageTimestampBeforeMaxMs { get; init; } = long.MaxValue;
+
+    /// <summary><c>log.message.timestamp.after.max.ms</c> (topic <c>message.timestamp.after.max.ms</c>); <see cref="long.MaxValue"/> is no limit.</summary>
+    public long LogMessageTimestampAfterMaxMs { get; init; } = long.MaxValue;
+
     /// <summary><c>log.cleaner.delete.retention.ms</c> (topic <c>delete.retention.ms</c>).</summary>
     public long LogCleanerDeleteRetentionMs { get; init; } = Day;
 
@@ -85,6 +94,9 @@ public sealed record BrokerDefaults
         MaxMessageBytes = MessageMaxBytes,
         TimestampType = LogMessageTimestampType,
         DeleteRetentionMs = LogCleanerDeleteRetentionMs,
+        Compression = CompressionType,
+        TimestampBeforeMaxMs = LogMessageTimestampBeforeMaxMs,
+        TimestampAfterMaxMs = LogMessageTimestampAfterMaxMs,
         MinCleanableDirtyRatio = LogCleanerMinCleanableRatio,
         MinCompactionLagMs = LogCleanerMinCompactionLagMs,
         MaxCompactionLagMs = LogCleanerMaxCompactionLagMs,
@@ -124,6 +136,19 @@ public sealed record BrokerDefaults
                 "min-insync-replicas", reader.Read("min-insync-replicas", (c, k) => c.GetInt(k, kafka.MinInsyncReplicas)), 1),
             MessageMaxBytes = (int)reader.Within("message-max-bytes", reader.Size("message-max-bytes", kafka.MessageMaxBytes), 0, int.MaxValue),
             LogMessageTimestampType = reader.TimestampType("log-message-timestamp-type", kafka.LogMessageTimestampType),
+            LogMessageTimestampBeforeMaxMs = reader.AtLeast(
+                "log-message-timestamp-before-max",
+                reader.DurationMsOr("log-message-timestamp-before-max", "unlimited", long.MaxValue, kafka.LogMessageTimestampBeforeMaxMs),
+                0,
+                "ms",
+                "unlimited"),
+            LogMessageTimestampAfterMaxMs = reader.AtLeast(
+                "log-message-timestamp-after-max",
+                reader.DurationMsOr("log-message-timestamp-after-max", "unlimited", long.MaxValue, kafka.LogMessageTimestampAfterMaxMs),
+                0,
+                "ms",
+                "unlimited"),
+            CompressionType = reader.CompressionType("compression-type", kafka.CompressionType),
             LogCleanerDeleteRetentionMs = reader.AtLeast(
                 "log-cleaner-delete-retention", reader.DurationMs("log-cleaner-delete-retention", kafka.LogCleanerDeleteRetentionMs), 0, "ms"),
             LogCleanerMinCleanableRatio = reader.Ratio("log-cleaner-min-cleanable-ratio", kafka.LogCleanerMinCleanableRatio),

@@ -44,6 +44,37 @@ internal static class ConfigValues
         };
     }
 
+    /// <summary>
+    /// Kafka's compression.type: a codec the broker recompresses batches into, or "producer" (null here) to keep
+    /// the producer's. A codec this machine cannot encode (no liblz4 or libzstd) is refused, not accepted and ignored.
+    /// </summary>
+    public static CompressionType? ParseCompressionType(string name, string value)
+    {
+        CompressionType? codec = value.Trim() switch
+        {
+            "producer" => null,
+            "uncompressed" => CompressionType.None,
+            "gzip" => CompressionType.Gzip,
+            "snappy" => CompressionType.Snappy,
+            "lz4" => CompressionType.Lz4,
+            "zstd" => CompressionType.Zstd,
+            _ => throw InvalidConfigException.InvalidValue(name, value, "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"),
+        };
+        if (codec is { } c && !RecordCompression.CanCompress(c))
+            throw InvalidConfigException.InvalidValue(name, value, $"this broker cannot encode {value.Trim()} (its system library is missing)");
+        return codec;
+    }
+
+    public static string Render(CompressionType? codec) => codec switch
+    {
+        null => "producer",
+        CompressionType.None => "uncompressed",
+        CompressionType.Gzip => "gzip",
+        CompressionType.Snappy => "snappy",
+        CompressionType.Lz4 => "lz4",
+        _ => "zstd",
+    };
+
     public static TimestampType ParseTimestampType(string name, string value) => value.Trim() switch
     {
         "CreateTime" => TimestampType.CreateTime,

@@ -33,6 +33,15 @@ public sealed record EffectiveTopicConfig
     /// <summary><c>message.timestamp.type</c>.</summary>
     public required TimestampType TimestampType { get; init; }
 
+    /// <summary><c>compression.type</c>: the codec batches are stored in; null is "producer" (as sent).</summary>
+    public required CompressionType? Compression { get; init; }
+
+    /// <summary><c>message.timestamp.before.max.ms</c>: how far a CreateTime timestamp may lag the broker's clock.</summary>
+    public required long TimestampBeforeMaxMs { get; init; }
+
+    /// <summary><c>message.timestamp.after.max.ms</c>: how far a CreateTime timestamp may run ahead of the broker's clock.</summary>
+    public required long TimestampAfterMaxMs { get; init; }
+
     /// <summary><c>delete.retention.ms</c>: how long compaction keeps tombstones.</summary>
     public required long DeleteRetentionMs { get; init; }
 

@@ -43,12 +43,22 @@ internal sealed class TopicConfigDefinition
             RenderDefault = defaults => Render(defaults.LogCleanupPolicy),
             Apply = (e, value) => e with { CleanupPolicy = ToPolicy(ParsePolicyList(N.CleanupPolicy, value)) },
         },
+        new()
+        {
+            Name = N.CompressionType,
+            Type = ConfigType.String,
+            Normalize = value => Render(ParseCompressionType(N.CompressionType, value)),
+            RenderDefault = defaults => Render(defaults.CompressionType),
+            Apply = (e, value) => e with { Compression = ParseCompressionType(N.CompressionType, value) },
+        },
         Long(N.DeleteRetentionMs, 0, d => d.LogCleanerDeleteRetentionMs, (e, v) => e with { DeleteRetentionMs = v }),
         Long(N.FlushMessages, 1, d => d.LogFlushIntervalMessages, (e, v) => e with { FlushMessages = v }),
         Long(N.FlushMs, 0, d => d.LogFlushIntervalMs, (e, v) => e with { FlushMs = v }),
         Int(N.IndexIntervalBytes, 0, d => d.LogIndexIntervalBytes, (e, v) => e with { IndexIntervalBytes = v }),
         Long(N.MaxCompactionLagMs, 1, d => d.LogCleanerMaxCompactionLagMs, (e, v) => e with { MaxCompactionLagMs = v }),
         Int(N.MaxMessageBytes, 0, d => d.MessageMaxBytes, (e, v) => e with { MaxMessageBytes = v }),
+        Long(N.MessageTimestampAfterMaxMs, 0, d => d.LogMessageTimestampAfterMaxMs, (e, v) => e with { TimestampAfterMaxMs = v }),
+        Long(N.MessageTimestampBeforeMaxMs, 0, d => d.LogMessageTimestampBeforeMaxMs, (e, v) => e with { TimestampBeforeMaxMs = v }),
         new()
         {
             Name = N.MessageTimestampType,

@@ -4,12 +4,15 @@ namespace ActorStream.Broker.Topics;
 public static class TopicConfigNames
 {
     public const string CleanupPolicy = "cleanup.policy";
+    public const string CompressionType = "compression.type";
     public const string DeleteRetentionMs = "delete.retention.ms";
     public const string FlushMessages = "flush.messages";
     public const string FlushMs = "flush.ms";
     public const string IndexIntervalBytes = "index.interval.bytes";
     public const string MaxMessageBytes = "max.message.bytes";
     public const string MessageTimestampType = "message.timestamp.type";
+    public const string MessageTimestampBeforeMaxMs = "message.timestamp.before.max.ms";
+    public const string MessageTimestampAfterMaxMs = "message.timestamp.after.max.ms";
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
     public const string MinInsyncReplicas = "min.insync.replicas";
     public const string MinCompactionLagMs = "min.compaction.lag.ms";

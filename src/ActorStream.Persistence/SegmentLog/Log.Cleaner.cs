@@ -1,5 +1,4 @@
 using System.Diagnostics.CodeAnalysis;
-using System.Runtime.InteropServices;
 using ActorStream.Records;
 using Microsoft.Extensions.Logging;
 
@@ -143,7 +142,6 @@ public sealed partial class Log
         bool changed = false;
         long position = 0;
         using var builder = new RecordBatchBuilder();
-        var headers = new List<RecordHeader>();
         try
         {
             using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
@@ -194,32 +192,12 @@ public sealed partial class Log
                         removed += total - kept;
                         if (kept == 0)
                             continue;
-                        builder.Reset(new RecordBatchOptions
-                        {
-                            BaseOffset = batch.BaseOffset,
-                            PartitionLeaderEpoch = batch.PartitionLeaderEpoch,
-                            Compression = batch.Compression,
-                            TimestampType = batch.TimestampType,
-                            LogAppendTime = batch.TimestampType == TimestampType.LogAppendTime ? batch.MaxTimestamp : RecordBatchLayout.NoTimestamp,
-                            ProducerId = batch.ProducerId,
-                            ProducerEpoch = batch.ProducerEpoch,
-                            BaseSequence = batch.BaseSequence,
-                            IsTransactional = batch.IsTransactional,
-                        });
+                        builder.ResetLike(batch, batch.Compression);
                         long ignored = 0;
                         foreach (var record in batch.GetRecords())
                         {
-                            if (!Keep(record, lookup, dropTombstones, ref ignored))
-                                continue;
-                            headers.Clear();
-                            foreach (var header in record.Headers)
-                                headers.Add(new RecordHeader(header.GetKeyString(), header.ValueToArray()));
-                            builder.AppendWithOffset(
-                                record.Offset,
-                                record.Timestamp,
-                                record.IsKeyNull ? NullableBytes.Null : new NullableBytes(record.Key),
-                                record.IsValueNull ? NullableBytes.Null : new NullableBytes(record.Value),
-                                CollectionsMarshal.AsSpan(headers));
+                            if (Keep(record, lookup, dropTombstones, ref ignored))
+                                builder.AppendCopy(record);
                         }
 
                         bytes = builder.Build().Span;

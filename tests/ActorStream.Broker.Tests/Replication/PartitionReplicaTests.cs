@@ -174,6 +174,61 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
         Assert.Equal(0, await broker.AppendOkAsync("events", keyless));
     }
 
+    [Theory]
+    [InlineData("zstd", CompressionType.None, CompressionType.Zstd)]
+    [InlineData("lz4", CompressionType.Gzip, CompressionType.Lz4)]
+    [InlineData("uncompressed", CompressionType.Snappy, CompressionType.None)]
+    [InlineData("producer", CompressionType.Snappy, CompressionType.Snappy)]
+    public async Task A_topic_compression_type_recompresses_batches_keeping_offsets_producer_fields_and_records(
+        string compressionType, CompressionType sent, CompressionType stored)
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("packed", configs: Config("compression.type", compressionType));
+        var options = new RecordBatchOptions { Compression = sent, ProducerId = 7, ProducerEpoch = 0, BaseSequence = 0 };
+        var original = Batches.Build(5, options, valueBytes: 100);
+
+        Assert.Equal(0, await broker.AppendOkAsync("packed", original));
+        var retried = await broker.AppendAsync("packed", original); // the producer's retry: still recognised as a duplicate
+        Assert.Equal((ErrorCode.None, 0L), (retried.Error, retried.BaseOffset));
+
+        var batch = Assert.Single(await Batches.ReadAllAsync(broker.Partition("packed")));
+        var read = new RecordBatch(batch);
+        Assert.Equal(stored, read.Compression);
+        Assert.True(read.IsValid);
+        Assert.Equal((7L, (short)0, 0, 4), (read.ProducerId, read.ProducerEpoch, read.BaseSequence, read.LastOffsetDelta));
+        var sentRecords = new RecordBatch(original);
+        Assert.Equal(sentRecords.MaxTimestamp, read.MaxTimestamp);
+        var expected = new List<(long, string, string)>();
+        foreach (var r in sentRecords.GetRecords())
+            expected.Add((r.Offset, System.Text.Encoding.UTF8.GetString(r.Key), System.Text.Encoding.UTF8.GetString(r.Value)));
+        var actual = new List<(long, string, string)>();
+        foreach (var r in read.GetRecords())
+            actual.Add((r.Offset, System.Text.Encoding.UTF8.GetString(r.Key), System.Text.Encoding.UTF8.GetString(r.Value)));
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
+    public async Task Timestamps_outside_message_timestamp_before_and_after_max_ms_are_refused_on_CreateTime_topics()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(Batches.Timestamp);
+        await using var broker = await BrokerHarness.StartAsync(output, clock: new FixedClock(now));
+        var window = new Dictionary<string, string?> { ["message.timestamp.before.max.ms"] = "60000", ["message.timestamp.after.max.ms"] = "1000" };
+        await broker.CreateTopicAsync("recent", configs: window);
+        await broker.CreateTopicAsync("stamped", configs: new Dictionary<string, string?>(window) { ["message.timestamp.type"] = "LogAppendTime" });
+
+        Assert.Equal(0, await broker.AppendOkAsync("recent", Batches.Plain(3, timestamp: Batches.Timestamp - 59_000)));
+        var future = await broker.AppendAsync("recent", Batches.Plain(3, timestamp: Batches.Timestamp + 5_000));
+        Assert.Equal(ErrorCode.InvalidTimestamp, future.Error);
+        Assert.Contains("out of range", future.Message, StringComparison.Ordinal);
+        // The oldest record sits inside a compressed batch: it is still found.
+        var past = await broker.AppendAsync("recent", Batches.Plain(3, compression: CompressionType.Zstd, timestamp: Batches.Timestamp - 61_000));
+        Assert.Equal(ErrorCode.InvalidTimestamp, past.Error);
+        Assert.Equal(3, broker.Partition("recent").LogEndOffset);
+
+        // LogAppendTime topics take the broker's clock, so the producer's timestamps do not matter.
+        Assert.Equal(0, await broker.AppendOkAsync("stamped", Batches.Plain(3, timestamp: 0)));
+    }
+
     [Fact]
     public async Task Acks_all_needs_min_insync_replicas_in_sync()
     {

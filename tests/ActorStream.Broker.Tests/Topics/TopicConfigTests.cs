@@ -18,12 +18,24 @@ public sealed class TopicConfigTests
     }
 
     [Fact]
+    public void Compression_type_takes_Kafkas_names_and_refuses_others()
+    {
+        Assert.Equal("zstd", TopicConfig.Empty.With("compression.type", " zstd ").Overrides["compression.type"]);
+        Assert.Equal("producer", TopicConfig.Empty.Describe(BrokerDefaults.Kafka, ["compression.type"])[0].Value);
+        var error = Assert.Throws<InvalidConfigException>(() => TopicConfig.Empty.With("compression.type", "brotli"));
+        Assert.Contains("uncompressed, zstd, lz4, snappy, gzip, producer", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ActorStream.Records.CompressionType.Lz4, TopicConfig.Empty.With("compression.type", "lz4").Resolve(BrokerDefaults.Kafka).Compression);
+        Assert.Null(TopicConfig.Empty.Resolve(BrokerDefaults.Kafka).Compression);
+    }
+
+    [Fact]
     public void Supported_names_are_Kafkas()
     {
         Assert.Equal(
             [
-                "cleanup.policy", "delete.retention.ms", "flush.messages", "flush.ms", "index.interval.bytes", "max.compaction.lag.ms",
-                "max.message.bytes", "message.timestamp.type", "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "min.insync.replicas",
+                "cleanup.policy", "compression.type", "delete.retention.ms", "flush.messages", "flush.ms", "index.interval.bytes",
+                "max.compaction.lag.ms", "max.message.bytes", "message.timestamp.after.max.ms", "message.timestamp.before.max.ms",
+                "message.timestamp.type", "min.cleanable.dirty.ratio", "min.compaction.lag.ms", "min.insync.replicas",
                 "retention.bytes", "retention.ms", "segment.bytes", "segment.index.bytes", "segment.ms",
             ],
             TopicConfig.SupportedNames);

@@ -30,11 +30,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private bool _stopped;
     private Uri? _admin;
 
-    private NodeProcess(Process process, string description)
+    private NodeProcess(Process process, string description, string dataDirectory)
     {
         _process = process;
         _description = description;
+        DataDirectory = dataDirectory;
     }
+
+    /// <summary>Where the node keeps its data (partition logs under &lt;topic&gt;-&lt;partition&gt;).</summary>
+    public string DataDirectory { get; }
 
     public string Host { get; private set; } = "";
 
@@ -77,7 +81,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         var description = $"node ({psi.FileName} {dll} --config {configPath}; data {dataDirectory}; port {port})";
 
         var process = new Process { StartInfo = psi, EnableRaisingEvents = true };
-        var node = new NodeProcess(process, description);
+        var node = new NodeProcess(process, description, dataDirectory);
         process.OutputDataReceived += (_, e) => node.OnLine("out", e.Data);
         process.ErrorDataReceived += (_, e) => node.OnLine("err", e.Data);
         if (!process.Start())
