@@ -136,18 +136,8 @@ public sealed record BrokerDefaults
                 "min-insync-replicas", reader.Read("min-insync-replicas", (c, k) => c.GetInt(k, kafka.MinInsyncReplicas)), 1),
             MessageMaxBytes = (int)reader.Within("message-max-bytes", reader.Size("message-max-bytes", kafka.MessageMaxBytes), 0, int.MaxValue),
             LogMessageTimestampType = reader.TimestampType("log-message-timestamp-type", kafka.LogMessageTimestampType),
-            LogMessageTimestampBeforeMaxMs = reader.AtLeast(
-                "log-message-timestamp-before-max",
-                reader.DurationMsOr("log-message-timestamp-before-max", "unlimited", long.MaxValue, kafka.LogMessageTimestampBeforeMaxMs),
-                0,
-                "ms",
-                "unlimited"),
-            LogMessageTimestampAfterMaxMs = reader.AtLeast(
-                "log-message-timestamp-after-max",
-                reader.DurationMsOr("log-message-timestamp-after-max", "unlimited", long.MaxValue, kafka.LogMessageTimestampAfterMaxMs),
-                0,
-                "ms",
-                "unlimited"),
+            LogMessageTimestampBeforeMaxMs = UnlimitedMs(reader, "log-message-timestamp-before-max", kafka.LogMessageTimestampBeforeMaxMs),
+            LogMessageTimestampAfterMaxMs = UnlimitedMs(reader, "log-message-timestamp-after-max", kafka.LogMessageTimestampAfterMaxMs),
             CompressionType = reader.CompressionType("compression-type", kafka.CompressionType),
             LogCleanerDeleteRetentionMs = reader.AtLeast(
                 "log-cleaner-delete-retention", reader.DurationMs("log-cleaner-delete-retention", kafka.LogCleanerDeleteRetentionMs), 0, "ms"),
@@ -173,4 +163,8 @@ public sealed record BrokerDefaults
                 "log-index-size-max-bytes", reader.Size("log-index-size-max-bytes", kafka.LogIndexSizeMaxBytes), 12, int.MaxValue),
         };
     }
+
+    // A non-negative duration, or "unlimited" for no limit.
+    private static long UnlimitedMs(SectionReader reader, string key, long defaultMs) =>
+        reader.AtLeast(key, reader.DurationMsOr(key, "unlimited", long.MaxValue, defaultMs), 0, "ms", "unlimited");
 }

@@ -1,6 +1,5 @@
 using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Protocol.Codec;
-using ActorStream.Kafka.Tests.Network;
 using ActorStream.Records;
 using Xunit.Abstractions;
 using static ActorStream.Kafka.Tests.Server.BrokerServerFixture;
@@ -15,14 +14,6 @@ public sealed class BackgroundRetentionTests(ITestOutputHelper output)
         using var builder = new RecordBatchBuilder();
         builder.Append(timestamp, global::System.Text.Encoding.UTF8.GetBytes(key), global::System.Text.Encoding.UTF8.GetBytes(value));
         return builder.ToArray();
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Hang detection only: the check interval is 50 ms, so this normally returns within a few passes.
-        using var timeout = new CancellationTokenSource(NetworkTests.Timeout);
-        while (!condition())
-            await Task.Delay(20, timeout.Token);
     }
 
     [Fact]

@@ -94,6 +94,14 @@ internal sealed class BrokerServerFixture : IAsyncDisposable
         Assert.Equal(0, response.GetStructs("Topics")![0].GetInt16("ErrorCode"));
     }
 
+    /// <summary>Polls a condition the broker reaches on its own timers (retention, restarts); the timeout only detects a hang.</summary>
+    public static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        using var timeout = new CancellationTokenSource(NetworkTests.Timeout);
+        while (!condition())
+            await Task.Delay(20, timeout.Token);
+    }
+
     public static async Task<ProtocolStruct> CallAsync(TestClient client, ApiKey key, short version, ProtocolStruct body, int correlationId = 1)
     {
         await client.SendAsync(TestClient.Request(key, version, correlationId, body));

@@ -23,14 +23,6 @@ public sealed class OfflinePartitionTests(ITestOutputHelper output)
         return response.GetStructs("Responses")![0].GetStructs("PartitionResponses")![0];
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        // Hang detection only: the retries come every 50 to 200 ms.
-        using var timeout = new CancellationTokenSource(NetworkTests.Timeout);
-        while (!condition())
-            await Task.Delay(20, timeout.Token);
-    }
-
     [Fact]
     public async Task A_log_that_fails_under_its_replica_answers_KAFKA_STORAGE_ERROR_and_is_reopened_by_itself()
     {
