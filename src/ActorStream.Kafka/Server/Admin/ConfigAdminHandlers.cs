@@ -36,8 +36,24 @@ public sealed class DescribeConfigsHandler(KafkaServerContext context) : ApiHand
             var result = response.AddStruct("Results");
             result.SetInt8("ResourceType", type);
             result.SetString("ResourceName", name);
+            IReadOnlyList<ConfigEntry> entries;
             if (type == ConfigResource.Broker)
+            {
+                // "" is the cluster-wide dynamic defaults, of which there are none; otherwise it must be this broker.
+                if (name.Length == 0)
+                    continue;
+                if (name != Broker.NodeId.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                {
+                    result.SetInt16("ErrorCode", (short)ErrorCode.InvalidRequest);
+                    result.SetString("ErrorMessage", $"Unexpected broker id, expected {Broker.NodeId} or empty string, but received {name}");
+                    continue;
+                }
+
+                entries = BrokerConfigs.Describe(Broker.Settings, resource.GetArray<string>("ConfigurationKeys"));
+                AddEntries(result, entries, request.ApiVersion);
                 continue;
+            }
+
             if (type != ConfigResource.Topic)
             {
                 result.SetInt16("ErrorCode", (short)ErrorCode.InvalidRequest);
@@ -53,21 +69,27 @@ public sealed class DescribeConfigsHandler(KafkaServerContext context) : ApiHand
                 continue;
             }
 
-            foreach (var entry in topic.Config.Describe(Broker.Settings.Defaults, resource.GetArray<string>("ConfigurationKeys")))
-            {
-                var config = result.AddStruct("Configs");
-                config.SetString("Name", entry.Name);
-                config.SetString("Value", entry.Value);
-                config.SetBool("ReadOnly", entry.ReadOnly);
-                if (request.ApiVersion == 0)
-                    config.SetBool("IsDefault", entry.IsDefault);
-                config.SetInt8("ConfigSource", (sbyte)entry.Source);
-                config.SetBool("IsSensitive", entry.Sensitive);
-                config.SetInt8("ConfigType", (sbyte)entry.Type);
-            }
+            entries = topic.Config.Describe(Broker.Settings.Defaults, resource.GetArray<string>("ConfigurationKeys"));
+            AddEntries(result, entries, request.ApiVersion);
         }
 
         return new ValueTask<KafkaResponse?>(new KafkaResponse(response));
+    }
+
+    private static void AddEntries(ProtocolStruct result, IReadOnlyList<ConfigEntry> entries, short version)
+    {
+        foreach (var entry in entries)
+        {
+            var config = result.AddStruct("Configs");
+            config.SetString("Name", entry.Name);
+            config.SetString("Value", entry.Value);
+            config.SetBool("ReadOnly", entry.ReadOnly);
+            if (version == 0)
+                config.SetBool("IsDefault", entry.IsDefault);
+            config.SetInt8("ConfigSource", (sbyte)entry.Source);
+            config.SetBool("IsSensitive", entry.Sensitive);
+            config.SetInt8("ConfigType", (sbyte)entry.Type);
+        }
     }
 }
 
