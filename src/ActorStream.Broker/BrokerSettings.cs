@@ -31,6 +31,9 @@ public sealed record BrokerSettings
 
     public TimeSpan ReplicaRestartBackoffMax { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>While a starting broker opens and recovers its partition logs, how often it logs how far it got.</summary>
+    public TimeSpan RecoveryProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The clock logs use for segment ages and retention (injected in tests).</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
@@ -73,6 +76,8 @@ public sealed record BrokerSettings
             Groups = groupSettings,
             ReplicaRestartBackoffMin = TimeSpan.FromMilliseconds(restartMin),
             ReplicaRestartBackoffMax = TimeSpan.FromMilliseconds(restartMax),
+            RecoveryProgressInterval = TimeSpan.FromMilliseconds(
+                PositiveMs(reader, "recovery-progress-interval", (long)defaults.RecoveryProgressInterval.TotalMilliseconds)),
             NodeId = reader.AtLeast("node-id", reader.Read("node-id", (c, k) => c.GetInt(k, defaults.NodeId)), 0),
             DataDirectory = dataDirectory,
             Defaults = BrokerDefaults.FromConfig(section, path),

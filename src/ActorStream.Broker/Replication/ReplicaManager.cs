@@ -21,6 +21,11 @@ public sealed partial class ReplicaManager : ReceiveActor
 
     // Partitions whose log failed, with how many restarts were tried; a timer per partition retries them.
     private readonly Dictionary<TopicPartition, int> _failed = [];
+
+    // Startup recovery: how many partitions the first metadata image started, and since when (for progress lines).
+    private int _recovering;
+    private System.Diagnostics.Stopwatch? _recoveryClock;
+    private TimeSpan _lastProgress;
     private readonly ILoggerFactory _loggers;
     private MetadataImage? _image;
     private IActorRef? _shutdownReplyTo;
@@ -37,8 +42,21 @@ public sealed partial class ReplicaManager : ReceiveActor
             bool first = _image is null;
             _image = apply.Image;
             if (first)
+            {
                 DeleteOrphanDirectories(apply.Image);
+                _recoveryClock = System.Diagnostics.Stopwatch.StartNew();
+            }
+
             Reconcile();
+            if (first)
+            {
+                _recovering = _starting.Count;
+                if (_recovering > 0)
+                    Timers.StartPeriodicTimer("recovery-progress", RecoveryProgress.Instance, _settings.RecoveryProgressInterval);
+                else
+                    _recoveryClock = null;
+            }
+
             _waiting.Add((Sender, apply.Image.Version));
             ReplyIfSettled();
         });
@@ -68,8 +86,12 @@ public sealed partial class ReplicaManager : ReceiveActor
                 Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, attempts);
             }
 
-            if (_starting.Remove(ready.TopicPartition))
-                ReplyIfSettled();
+            NoLongerStarting(ready.TopicPartition);
+        });
+        Receive<RecoveryProgress>(_ =>
+        {
+            if (_recoveryClock is not null && _starting.Count > 0)
+                LogRecoveryProgress("recovered");
         });
         Receive<CheckRetention>(check =>
         {
@@ -92,8 +114,7 @@ public sealed partial class ReplicaManager : ReceiveActor
             if (state is not null && !_stopping.ContainsKey(state.TopicPartition))
             {
                 _registry.Remove(state);
-                if (_starting.Remove(state.TopicPartition))
-                    ReplyIfSettled();
+                NoLongerStarting(state.TopicPartition);
                 Failed(state.TopicPartition, "its replica stopped after a log failure (see the error above)");
             }
         });
@@ -164,8 +185,38 @@ public sealed partial class ReplicaManager : ReceiveActor
 
     private ReplicaPolicy PolicyFor(TopicImage topic) => ReplicaPolicy.For(topic.Config, _settings.Defaults);
 
+    // A replica finished starting (recovered, or failed): metadata waiting on it may be answered; at startup, the
+    // last one ends the recovery with a summary line.
+    private void NoLongerStarting(TopicPartition tp)
+    {
+        if (!_starting.Remove(tp))
+            return;
+        if (_starting.Count == 0 && _recoveryClock is { } clock)
+        {
+            Timers.Cancel("recovery-progress");
+            Log.LogInformation("Recovered {Count} partition log(s) in {Elapsed:0.0} s", _recovering, clock.Elapsed.TotalSeconds);
+            _recoveryClock = null;
+        }
+
+        ReplyIfSettled();
+    }
+
+    private void LogRecoveryProgress(string what)
+    {
+        int done = _recovering - _starting.Count;
+        Log.LogInformation("Recovering partition logs: {Done} of {Total} {What} ({Percent}%), {Elapsed:0.0} s so far",
+            done, _recovering, what, _recovering == 0 ? 100 : done * 100 / _recovering, _recoveryClock!.Elapsed.TotalSeconds);
+    }
+
     private void StartReplica(TopicPartition tp, TopicImage topic, PartitionImage partition)
     {
+        // Opening logs runs inside this actor, one after the other: report progress from here too at startup.
+        if (_recoveryClock is { } clock && _recovering == 0 && clock.Elapsed - _lastProgress >= _settings.RecoveryProgressInterval)
+        {
+            _lastProgress = clock.Elapsed;
+            Log.LogInformation("Recovering partition logs: {Opened} opened so far, {Elapsed:0.0} s", _starting.Count, clock.Elapsed.TotalSeconds);
+        }
+
         var policy = PolicyFor(topic);
         var directory = Path.Combine(_settings.DataDirectory, tp.ToString());
         Persistence.SegmentLog.Log log;
@@ -256,6 +307,11 @@ public sealed partial class ReplicaManager : ReceiveActor
     private sealed record RestartFailedReplica(TopicPartition TopicPartition);
 
     private sealed record ReplicaStayedUp(TopicPartition TopicPartition);
+
+    private sealed class RecoveryProgress
+    {
+        public static readonly RecoveryProgress Instance = new();
+    }
 
     [GeneratedRegex(@"^([a-zA-Z0-9._-]+)-([0-9]+)$")]
     private static partial Regex PartitionDirectory();

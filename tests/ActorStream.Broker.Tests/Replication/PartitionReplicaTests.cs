@@ -230,6 +230,20 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_restart_reports_how_many_partition_logs_it_recovered_and_how_long_it_took()
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("one", partitions: 3);
+        await broker.CreateTopicAsync("two", partitions: 2);
+        Assert.DoesNotContain(broker.Logs.Entries, e => e.Message.StartsWith("Recovered ", StringComparison.Ordinal)); // topic creation is not a recovery
+
+        await broker.RestartAsync(clean: false);
+
+        var summary = Assert.Single(broker.Logs.Entries, e => e.Message.StartsWith("Recovered ", StringComparison.Ordinal));
+        Assert.Matches(@"^Recovered 5 partition log\(s\) in \d+\.\d s$", summary.Message);
+    }
+
+    [Fact]
     public async Task Acks_all_needs_min_insync_replicas_in_sync()
     {
         await using var broker = await BrokerHarness.StartAsync(output);
