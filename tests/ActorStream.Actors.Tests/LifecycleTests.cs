@@ -73,7 +73,10 @@ public sealed class LifecycleTests(ITestOutputHelper output) : TestKit.TestKit(o
         Watch(first);
         Sys.Stop(first);
         ExpectTerminated(first);
-        var second = Sys.ActorOf(Props.Create(() => new Recorder(TestActor)), "reused");
+        // As in Akka, the name is free once the parent has processed the child's death, which may come just after
+        // the watcher's Terminated: retry until it is (seen in CI).
+        IActorRef second = null!;
+        AwaitAssert(() => second = Sys.ActorOf(Props.Create(() => new Recorder(TestActor)), "reused"));
         Assert.Equal(first.Path, second.Path);
         Assert.NotEqual(first, second);
 
