@@ -95,11 +95,17 @@ public readonly ref struct RecordBatch
     }
 
     /// <summary>
-    /// Decodes the records. Uncompressed batches are read in place; gzip batches are inflated once into a pooled
-    /// buffer that the enumerator returns on Dispose (foreach does that).
+    /// The most bytes a compressed batch's records may decompress to (256 MiB): far above any producer's batch, and it
+    /// stops a tiny batch crafted to inflate to gigabytes (a bomb) with a <see cref="CorruptRecordException"/>.
     /// </summary>
-    /// <exception cref="UnsupportedCompressionException">snappy, lz4 or zstd.</exception>
-    /// <exception cref="CorruptRecordException">Negative count, unknown codec or undecodable compressed data.</exception>
+    public const int MaxDecompressedBytes = 256 * 1024 * 1024;
+
+    /// <summary>
+    /// Decodes the records. Uncompressed batches are read in place; compressed ones are decompressed once into a
+    /// pooled buffer that the enumerator returns on Dispose (foreach does that).
+    /// </summary>
+    /// <exception cref="UnsupportedCompressionException">A codec whose system library this machine lacks (lz4, zstd).</exception>
+    /// <exception cref="CorruptRecordException">Negative count, unknown codec, undecodable data or more than <see cref="MaxDecompressedBytes"/>.</exception>
     public RecordEnumerator GetRecords()
     {
         int count = RecordCount;
@@ -114,7 +120,7 @@ public readonly ref struct RecordBatch
         if (count == 0)
             return new RecordEnumerator(this, default, RecordsOffset, owner: null);
 
-        var owner = RecordCompression.Decompress(codec, RecordsBytes);
+        var owner = RecordCompression.Decompress(codec, RecordsBytes, MaxDecompressedBytes);
         // Positions inside inflated data do not map to batch bytes; errors there point at the records start.
         return new RecordEnumerator(this, owner.Span, -1, owner);
     }

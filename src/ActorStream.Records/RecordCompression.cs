@@ -86,6 +86,12 @@ public static class RecordCompression
             output.Dispose();
             throw new CorruptRecordException($"{codec} records decompress to {e.Message}", RecordBatchLayout.RecordsOffset, e);
         }
+        catch (Exception e) when (e is ArgumentException or IndexOutOfRangeException or OverflowException)
+        {
+            // A codec that trips over hostile input must still say "corrupt", never crash its caller.
+            output.Dispose();
+            throw new CorruptRecordException($"{codec} data is corrupt: {e.Message}", RecordBatchLayout.RecordsOffset, e);
+        }
         catch
         {
             output.Dispose();

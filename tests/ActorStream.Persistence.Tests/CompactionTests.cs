@@ -148,6 +148,41 @@ public class CompactionTests
         Assert.True(forced.RecordsRemoved > 0);
     }
 
+    [Fact]
+    public async Task Max_compaction_lag_is_counted_from_the_oldest_dirty_record_also_after_a_reopen()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        var config = Compacted with { MinCleanableDirtyRatio = 1.0, MaxCompactionLagMs = 60_000 };
+        var log = Log.Open(dir.Path, config, time: clock);
+        for (int i = 0; i < 40; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("same", $"v{i}", clock.NowMs));
+        Assert.True(log.Compact().Ran);
+        for (int i = 0; i < 10; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("same", $"w{i}", clock.NowMs));
+        await log.DisposeAsync();
+
+        log = Log.Open(dir.Path, config, time: clock); // clean: indexes loaded, not rebuilt
+        clock.Advance(TimeSpan.FromMinutes(2));
+        Assert.True(log.Compact().Ran, "the dirty segments' first timestamps come back with the indexes");
+        await log.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_compacted_log_rolls_its_active_segment_by_max_compaction_lag()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted with { SegmentBytes = 1 << 20, MaxCompactionLagMs = 60_000 }, time: clock);
+        await log.AppendAsLeaderAsync(Batches.Single("a", "1", clock.NowMs));
+        clock.Advance(TimeSpan.FromSeconds(30));
+        await log.AppendAsLeaderAsync(Batches.Single("a", "2", clock.NowMs));
+        Assert.Equal(1, log.SegmentCount);
+        clock.Advance(TimeSpan.FromMinutes(1));
+        await log.AppendAsLeaderAsync(Batches.Single("a", "3", clock.NowMs));
+        Assert.Equal(2, log.SegmentCount); // far below segment.ms (7 days), but the first record is older than a minute
+    }
+
     [Theory]
     [InlineData(CompressionType.Gzip)]
     [InlineData(CompressionType.Snappy)]

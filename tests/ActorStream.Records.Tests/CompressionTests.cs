@@ -187,6 +187,32 @@ public sealed class CompressionTests
     }
 
     [Fact]
+    public void A_snappy_literal_claiming_two_gigabytes_is_corrupt_not_a_crash()
+    {
+        // Length varint 5, then a literal tag with a 4-byte length of 0x7FFFFFFF (+1 overflows an int).
+        byte[] block = [5, 63 << 2, 0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3, 4, 5];
+        var error = Assert.Throws<CorruptRecordException>(() => RecordCompression.Decompress(CompressionType.Snappy, block).Dispose());
+        Assert.Contains("snappy", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(CompressionType.Gzip)]
+    [InlineData(CompressionType.Snappy)]
+    [InlineData(CompressionType.Lz4)]
+    [InlineData(CompressionType.Zstd)]
+    public void A_batch_that_inflates_past_the_limit_is_corrupt_before_it_takes_the_memory(CompressionType codec)
+    {
+        var output = new PooledBuffer(256);
+        RecordCompression.Compress(codec, new byte[4 * 1024 * 1024], output); // 4 MiB of zeros: a few KiB compressed
+        byte[] bomb = output.WrittenSpan.ToArray();
+        output.Dispose();
+        var error = Assert.Throws<CorruptRecordException>(() => RecordCompression.Decompress(codec, bomb, maxBytes: 1024 * 1024).Dispose());
+        Assert.Contains("limit of 1048576 bytes", error.Message, StringComparison.Ordinal);
+        using var whole = RecordCompression.Decompress(codec, bomb);
+        Assert.Equal(4 * 1024 * 1024, whole.Span.Length);
+    }
+
+    [Fact]
     public void Snappy_copies_may_overlap_their_own_output()
     {
         // "ab" then a copy of 10 bytes from 2 back: "abababababab".

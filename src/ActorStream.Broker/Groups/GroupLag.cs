@@ -12,6 +12,13 @@ namespace ActorStream.Broker.Groups;
 /// </summary>
 public sealed record PartitionLag(TopicPartition TopicPartition, long CommittedOffset, long HighWatermark, long Lag, TimeSpan TimeLag, string? MemberId = null);
 
+/// <summary>The group's coordinator cannot answer now (loading, or its offsets partition is offline); retry later.</summary>
+public sealed class GroupUnavailableException(string groupId, ErrorCode error)
+    : Exception($"Group '{groupId}' cannot be described now ({error}); retry shortly")
+{
+    public ErrorCode Error { get; } = error;
+}
+
 /// <summary>Computes a group's lag from its committed offsets and the partitions' logs (for the admin API and CLI).</summary>
 public static class GroupLag
 {
@@ -20,6 +27,9 @@ public static class GroupLag
         ArgumentNullException.ThrowIfNull(broker);
         var fetched = await broker.Groups.Ask<OffsetsFetched>(new FetchOffsets(groupId, null), timeout, cancellationToken).ConfigureAwait(false);
         var described = await broker.Groups.Ask<GroupDescription>(new DescribeGroup(groupId), timeout, cancellationToken).ConfigureAwait(false);
+        // A coordinator still loading, or whose partition is offline, cannot say: that is not "no lag".
+        if (fetched.Error != ErrorCode.None || described.Error != ErrorCode.None)
+            throw new GroupUnavailableException(groupId, fetched.Error != ErrorCode.None ? fetched.Error : described.Error);
         var owners = AssignedPartitions(described);
         var offsets = fetched.Offsets.ToDictionary(o => o.TopicPartition, o => o.Offset);
         foreach (var assigned in owners.Keys)

@@ -35,6 +35,21 @@ public sealed class PartitionReplica : PersistentActor
         _journal = new PartitionJournal(state.Log);
     }
 
+    protected override void PreStart()
+    {
+        base.PreStart();
+        WarnIfCodecMissing();
+    }
+
+    private void WarnIfCodecMissing()
+    {
+        if (_policy.Compression is { } codec && !RecordCompression.CanCompress(codec))
+        {
+            Log.LogWarning("Partition {Partition}: compression.type is {Codec}, but this machine has no library to encode it (install liblz4 / libzstd); batches are stored as producers send them",
+                TopicPartition, codec);
+        }
+    }
+
     public static Props Props(PartitionState state, ReplicaPolicy policy, ReplicaSettings settings) =>
         Actors.Props.Create(() => new PartitionReplica(state, policy, settings));
 
@@ -93,6 +108,7 @@ public sealed class PartitionReplica : PersistentActor
                 _policy = update.Policy;
                 _state.Log.UpdateConfig(update.Policy.LogConfig);
                 Log.LogInformation("Partition {Partition}: configs updated ({Policy})", TopicPartition, update.Policy.LogConfig.CleanupPolicy);
+                WarnIfCodecMissing();
                 return true;
             case StopReplica stop:
                 Stop(stop);
@@ -133,8 +149,8 @@ public sealed class PartitionReplica : PersistentActor
 
         var records = MemoryMarshal.AsMemory(append.Records);
         var invalid = Validate(records.Span);
-        if (invalid is null && _policy.Compression is { } codec)
-            invalid = Recompress(ref records, codec);
+        if (invalid is null && _policy.Compression is { } codec && RecordCompression.CanCompress(codec))
+            invalid = Recompress(ref records, codec); // a codec set where it could be encoded, now without its library: stored as sent
         if (invalid is not null)
         {
             Sender.Tell(invalid);
@@ -294,7 +310,7 @@ public sealed class PartitionReplica : PersistentActor
     {
         long now = Context.System.Clock.UtcNow.ToUnixTimeMilliseconds();
         long earliest = _policy.TimestampBeforeMaxMs == long.MaxValue ? long.MinValue : now - _policy.TimestampBeforeMaxMs;
-        long latest = _policy.TimestampAfterMaxMs == long.MaxValue ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
+        long latest = _policy.TimestampAfterMaxMs > long.MaxValue - now ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
         AppendResult OutOfRange(long timestamp, int offsetDelta) => AppendResult.Failed(ErrorCode.InvalidTimestamp,
             $"Timestamp {timestamp} of message with offset delta {offsetDelta} is out of range for {TopicPartition}: it should be within [{earliest}, {latest}] (message.timestamp.before.max.ms / after.max.ms around the broker's clock {now})");
         if (batch.MaxTimestamp > latest)
@@ -302,12 +318,13 @@ public sealed class PartitionReplica : PersistentActor
         if (earliest == long.MinValue)
             return null;
         if (!RecordCompression.CanDecompress(batch.Compression))
-            return batch.BaseTimestamp < earliest ? OutOfRange(batch.BaseTimestamp, 0) : null;
+            return batch.BaseTimestamp != RecordBatchLayout.NoTimestamp && batch.BaseTimestamp < earliest ? OutOfRange(batch.BaseTimestamp, 0) : null;
         try
         {
             foreach (var record in batch.GetRecords())
             {
-                if (record.Timestamp < earliest)
+                // As Kafka: a record without a timestamp (-1, e.g. converted from message format v0) is not checked.
+                if (record.Timestamp != RecordBatchLayout.NoTimestamp && record.Timestamp < earliest)
                     return OutOfRange(record.Timestamp, (int)(record.Offset - batch.BaseOffset));
             }
         }

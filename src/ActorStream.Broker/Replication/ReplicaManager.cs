@@ -22,6 +22,9 @@ public sealed partial class ReplicaManager : ReceiveActor
     // Partitions whose log failed, with how many restarts were tried; a timer per partition retries them.
     private readonly Dictionary<TopicPartition, int> _failed = [];
 
+    // The topic id whose log failed: a topic deleted (or deleted and re-created) meanwhile must not find its old files.
+    private readonly Dictionary<TopicPartition, Guid> _failedTopicIds = [];
+
     // Startup recovery: how many partitions the first metadata image started, and since when (for progress lines).
     private int _recovering;
     private System.Diagnostics.Stopwatch? _recoveryClock;
@@ -115,10 +118,14 @@ public sealed partial class ReplicaManager : ReceiveActor
             {
                 _registry.Remove(state);
                 NoLongerStarting(state.TopicPartition);
-                Failed(state.TopicPartition, "its replica stopped after a log failure (see the error above)");
+                Failed(state.TopicPartition, state.TopicId, "its replica stopped after a log failure (see the error above)");
             }
         });
-        Receive<ReplicaStayedUp>(up => _failed.Remove(up.TopicPartition));
+        Receive<ReplicaStayedUp>(up =>
+        {
+            _failed.Remove(up.TopicPartition);
+            _failedTopicIds.Remove(up.TopicPartition);
+        });
         Receive<RestartFailedReplica>(restart =>
         {
             if (!_failed.ContainsKey(restart.TopicPartition) || _registry.OfflineReason(restart.TopicPartition) is null || _image is null || _shutdownReplyTo is not null)
@@ -126,6 +133,12 @@ public sealed partial class ReplicaManager : ReceiveActor
             var tp = restart.TopicPartition;
             if (_image.Topics.TryGetValue(tp.Topic, out var topic) && tp.Partition < topic.Partitions.Length && topic.Partitions[tp.Partition].Leader == _settings.NodeId)
             {
+                if (_failedTopicIds.TryGetValue(tp, out var failedId) && failedId != topic.TopicId && !RemoveFiles(tp, failedId))
+                {
+                    Failed(tp, topic.TopicId, $"the files of the deleted topic that used this name could not be removed from {DirectoryOf(tp)}");
+                    return;
+                }
+
                 Log.LogInformation("Partition {Partition}: reopening its log (attempt {Attempt})", tp, _failed[tp] + 1);
                 StartReplica(tp, topic, topic.Partitions[tp.Partition]);
             }
@@ -218,7 +231,7 @@ public sealed partial class ReplicaManager : ReceiveActor
         }
 
         var policy = PolicyFor(topic);
-        var directory = Path.Combine(_settings.DataDirectory, tp.ToString());
+        var directory = DirectoryOf(tp);
         Persistence.SegmentLog.Log log;
         try
         {
@@ -227,7 +240,7 @@ public sealed partial class ReplicaManager : ReceiveActor
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Persistence.SegmentLog.LogCorruptException)
         {
             Log.LogError(e, "Partition {Partition}: its log in {Directory} cannot be opened: {Message}", tp, directory, e.Message);
-            Failed(tp, $"its log in {directory} cannot be opened: {e.Message}");
+            Failed(tp, topic.TopicId, $"its log in {directory} cannot be opened: {e.Message}");
             return;
         }
 
@@ -240,10 +253,11 @@ public sealed partial class ReplicaManager : ReceiveActor
     }
 
     // Offline now; tried again after a backoff that doubles with every failed attempt.
-    private void Failed(TopicPartition tp, string reason)
+    private void Failed(TopicPartition tp, Guid topicId, string reason)
     {
         int attempts = _failed.GetValueOrDefault(tp);
         _failed[tp] = attempts + 1;
+        _failedTopicIds[tp] = topicId;
         _registry.MarkOffline(tp, reason);
         double factor = Math.Pow(2, Math.Min(attempts, 30));
         var delay = TimeSpan.FromMilliseconds(Math.Min(_settings.ReplicaRestartBackoffMin.TotalMilliseconds * factor, _settings.ReplicaRestartBackoffMax.TotalMilliseconds));
@@ -255,11 +269,40 @@ public sealed partial class ReplicaManager : ReceiveActor
             tp, reason, after);
     }
 
+    // Its topic is gone (or no longer led here): an offline partition has no replica to delete its files, so it is
+    // done here, or a topic re-created under the name would find the old records.
     private void Forget(TopicPartition tp)
     {
+        if (_registry.OfflineReason(tp) is not null && _failedTopicIds.TryGetValue(tp, out var topicId)
+            && (_image?.Topic(tp.Topic) is not { } topic || topic.TopicId != topicId || tp.Partition >= topic.Partitions.Length))
+        {
+            RemoveFiles(tp, topicId);
+        }
         _failed.Remove(tp);
+        _failedTopicIds.Remove(tp);
         _registry.MarkOnline(tp);
         Timers.Cancel($"restart-{tp}");
+    }
+
+    private string DirectoryOf(TopicPartition tp) => Path.Combine(_settings.DataDirectory, tp.ToString());
+
+    private bool RemoveFiles(TopicPartition tp, Guid topicId)
+    {
+        var directory = DirectoryOf(tp);
+        try
+        {
+            if (Directory.Exists(directory))
+                Directory.Delete(directory, recursive: true);
+            else if (File.Exists(directory))
+                File.Delete(directory);
+            Log.LogInformation("Removed the files of offline partition {Partition} of deleted topic id {TopicId} ({Directory})", tp, topicId, directory);
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Log.LogError(e, "Could not remove the files of offline partition {Partition} of deleted topic id {TopicId} in {Directory}: {Message}", tp, topicId, directory, e.Message);
+            return false;
+        }
     }
 
     private void StopReplica(PartitionState state, bool delete)

@@ -46,9 +46,10 @@ internal static class ConfigValues
 
     /// <summary>
     /// Kafka's compression.type: a codec the broker recompresses batches into, or "producer" (null here) to keep
-    /// the producer's. A codec this machine cannot encode (no liblz4 or libzstd) is refused, not accepted and ignored.
+    /// the producer's. When a value is set (<paramref name="setting"/>), a codec this machine cannot encode (no liblz4
+    /// or libzstd) is refused rather than accepted and ignored; a value already stored is read back as it is.
     /// </summary>
-    public static CompressionType? ParseCompressionType(string name, string value)
+    public static CompressionType? ParseCompressionType(string name, string value, bool setting = true)
     {
         CompressionType? codec = value.Trim() switch
         {
@@ -60,7 +61,7 @@ internal static class ConfigValues
             "zstd" => CompressionType.Zstd,
             _ => throw InvalidConfigException.InvalidValue(name, value, "String must be one of: uncompressed, zstd, lz4, snappy, gzip, producer"),
         };
-        if (codec is { } c && !RecordCompression.CanCompress(c))
+        if (setting && codec is { } c && !RecordCompression.CanCompress(c))
             throw InvalidConfigException.InvalidValue(name, value, $"this broker cannot encode {value.Trim()} (its system library is missing)");
         return codec;
     }

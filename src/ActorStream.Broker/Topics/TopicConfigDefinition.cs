@@ -49,7 +49,7 @@ internal sealed class TopicConfigDefinition
             Type = ConfigType.String,
             Normalize = value => Render(ParseCompressionType(N.CompressionType, value)),
             RenderDefault = defaults => Render(defaults.CompressionType),
-            Apply = (e, value) => e with { Compression = ParseCompressionType(N.CompressionType, value) },
+            Apply = (e, value) => e with { Compression = ParseCompressionType(N.CompressionType, value, setting: false) },
         },
         Long(N.DeleteRetentionMs, 0, d => d.LogCleanerDeleteRetentionMs, (e, v) => e with { DeleteRetentionMs = v }),
         Long(N.FlushMessages, 1, d => d.LogFlushIntervalMessages, (e, v) => e with { FlushMessages = v }),

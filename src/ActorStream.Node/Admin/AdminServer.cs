@@ -49,6 +49,11 @@ public sealed class AdminServer : IAsyncDisposable
             {
                 await next(context).ConfigureAwait(false);
             }
+            catch (Broker.Groups.GroupUnavailableException e)
+            {
+                context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                await context.Response.WriteAsJsonAsync(new ErrorView(e.Message), context.RequestAborted).ConfigureAwait(false);
+            }
             catch (AskTimeoutException e)
             {
                 // A coordinator or the controller did not answer in time: say so instead of a bare 500.

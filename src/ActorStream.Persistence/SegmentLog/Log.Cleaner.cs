@@ -44,7 +44,9 @@ public sealed partial class Log
             var candidates = segments[..compactable];
             long end = segments[compactable].BaseOffset;
             long firstDirty = Math.Clamp(Volatile.Read(ref _firstDirtyOffset), candidates[0].BaseOffset, end);
-            var dirty = candidates.Where(segment => segment.BaseOffset >= firstDirty).ToArray();
+            // A segment is dirty when any of it is at or past the checkpoint (after a recovery truncation the checkpoint
+            // may fall inside one).
+            var dirty = candidates.Where((segment, i) => (i + 1 < candidates.Length ? candidates[i + 1].BaseOffset : end) > firstDirty).ToArray();
             long dirtyBytes = dirty.Sum(segment => segment.Size);
             long totalBytes = candidates.Sum(segment => segment.Size);
             double ratio = totalBytes == 0 ? 0 : (double)dirtyBytes / totalBytes;

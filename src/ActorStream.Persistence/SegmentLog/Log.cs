@@ -531,7 +531,9 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         long waited = active.FirstBatchTimestamp >= 0 && maxTimestamp >= 0
             ? maxTimestamp - active.FirstBatchTimestamp
             : NowMs - active.CreatedMs;
-        return waited >= Config.SegmentMs || NowMs - active.CreatedMs >= Config.SegmentMs;
+        // A compacted log rolls by max.compaction.lag.ms too, as Kafka's does: records in the active segment cannot be compacted.
+        long rollMs = Config.CleanupPolicy.HasFlag(CleanupPolicy.Compact) ? Math.Min(Config.SegmentMs, Config.MaxCompactionLagMs) : Config.SegmentMs;
+        return waited >= rollMs || NowMs - active.CreatedMs >= rollMs;
     }
 
     /// <summary>Writes the group with one write, publishes it to readers, fsyncs if the policy says so, completes callers.</summary>
@@ -787,6 +789,21 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     /// only the batch holding it is read; in a batch that cannot be decompressed it is the batch's last offset.
     /// </summary>
     public TimestampAndOffset? MaxTimestampAndOffset()
+    {
+        // A segment swapped out by compaction or deleted by retention under the read: look again, as reads do.
+        for (int attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return FindMaxTimestamp();
+            }
+            catch (ObjectDisposedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private TimestampAndOffset? FindMaxTimestamp()
     {
         var segments = Volatile.Read(ref _segments);
         LogSegment? best = null;

@@ -103,6 +103,7 @@ internal sealed class LogSegment : IDisposable
             TimeIndex = timeIndex;
             _maxTimestamp = timeIndex.LastKey;
             _offsetOfMaxTimestamp = timeIndex.LastValue;
+            FirstBatchTimestamp = ReadFirstBatchMaxTimestamp(size);
             return null;
         }
 
@@ -110,6 +111,17 @@ internal sealed class LogSegment : IDisposable
         timeIndex?.Dispose();
         Rebuild(config, validateCrc: false, out _);
         return $"rebuilt indexes of {LogPath} (offset index: {offsetProblem ?? "ok"}, time index: {timeProblem ?? "ok"})";
+    }
+
+    // The first batch's max timestamp, as a scan would have set it (segment.ms and max.compaction.lag.ms count from it).
+    private long ReadFirstBatchMaxTimestamp(long size)
+    {
+        if (size < RecordBatchLayout.HeaderSize)
+            return RecordBatchLayout.NoTimestamp;
+        Span<byte> timestamp = stackalloc byte[8];
+        return RandomAccess.Read(File, timestamp, RecordBatchLayout.MaxTimestampOffset) == timestamp.Length
+            ? System.Buffers.Binary.BinaryPrimitives.ReadInt64BigEndian(timestamp)
+            : RecordBatchLayout.NoTimestamp;
     }
 
     /// <summary>

@@ -101,12 +101,13 @@ internal static class Snappy
                         int extra = length - 59;
                         if (src.Length - s < extra)
                             throw Corrupt("a literal length is cut short");
-                        length = 0;
+                        uint encoded = 0;
                         for (int i = 0; i < extra; i++)
-                            length |= src[s + i] << (8 * i);
+                            encoded |= (uint)src[s + i] << (8 * i);
                         s += extra;
-                        if (length < 0)
+                        if (encoded >= int.MaxValue)
                             throw Corrupt("a literal is longer than 2 GiB");
+                        length = (int)encoded;
                     }
 
                     length++;

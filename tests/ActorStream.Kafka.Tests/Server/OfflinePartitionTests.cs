@@ -91,5 +91,28 @@ public sealed class OfflinePartitionTests(ITestOutputHelper output)
         Assert.Equal(0, deleted.GetStructs("Responses")![0].GetInt16("ErrorCode"));
         Assert.Null(server.Broker.Partitions.OfflineReason(new("doomed", 0)));
         Assert.Empty(server.Broker.Partitions.Offline);
+        Assert.False(File.Exists(blocker), "an offline partition's files go with its topic");
+    }
+
+    [Fact]
+    public async Task A_topic_deleted_while_its_partition_was_offline_leaves_nothing_for_one_created_under_its_name()
+    {
+        await using var server = await StartAsync(output, s => s with { ReplicaRestartBackoffMin = TimeSpan.FromHours(1), ReplicaRestartBackoffMax = TimeSpan.FromHours(1) });
+        await using var client = await server.ConnectAsync();
+        await CreateTopicAsync(client, "phoenix");
+        Assert.Equal(0, (await ProduceAsync(client, "phoenix", 3, "old", 2)).GetInt16("ErrorCode"));
+        Assert.True(server.Broker.Partitions.TryGet(new("phoenix", 0), out var partition));
+        partition.Log.Dispose();
+        Assert.Equal((short)ErrorCode.KafkaStorageError, (await ProduceAsync(client, "phoenix", 1, "lost", 3)).GetInt16("ErrorCode"));
+        await WaitUntilAsync(() => server.Broker.Partitions.OfflineReason(new("phoenix", 0)) is not null);
+
+        var body = Protocol.Messages.DeleteTopics.DeleteTopicsMessages.Request.Create();
+        body.AddStruct("Topics").SetString("Name", "phoenix");
+        body.SetInt32("TimeoutMs", 10_000);
+        Assert.Equal(0, (await CallAsync(client, ApiKey.DeleteTopics, 6, body, correlationId: 4)).GetStructs("Responses")![0].GetInt16("ErrorCode"));
+        await CreateTopicAsync(client, "phoenix");
+
+        var fresh = await ProduceAsync(client, "phoenix", 1, "new", 5);
+        Assert.Equal((0, 0L), ((int)fresh.GetInt16("ErrorCode"), fresh.GetInt64("BaseOffset"))); // a new, empty log
     }
 }

@@ -3,6 +3,7 @@ using ActorStream.Kafka.Network;
 using ActorStream.Kafka.Protocol;
 using ActorStream.Kafka.Protocol.Codec;
 using ActorStream.Kafka.Protocol.Messages.ListOffsets;
+using Microsoft.Extensions.Logging;
 
 namespace ActorStream.Kafka.Server.ListOffsets;
 
@@ -47,18 +48,28 @@ public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(
         }
 
         long timestamp = partition.GetInt64("Timestamp");
-        long highWatermark = state.HighWatermark;
-        (long Timestamp, long Offset) found = timestamp switch
-        {
-            Latest => (-1, highWatermark),
-            Earliest or EarliestLocal => (-1, state.LogStartOffset),
-            MaxTimestamp => Committed(state.Log.MaxTimestampAndOffset(), highWatermark),
-            < 0 => (-1, -1),
-            _ => Committed(state.Log.OffsetForTimestamp(timestamp), highWatermark),
-        };
         if ((timestamp == MaxTimestamp && version < 7) || (timestamp < 0 && timestamp is not (Latest or Earliest or EarliestLocal or MaxTimestamp)))
         {
             entry.SetInt16("ErrorCode", (short)ErrorCode.UnsupportedVersion);
+            return;
+        }
+
+        long highWatermark = state.HighWatermark;
+        (long Timestamp, long Offset) found;
+        try
+        {
+            found = timestamp switch
+            {
+                Latest => (-1, highWatermark),
+                Earliest or EarliestLocal => (-1, state.LogStartOffset),
+                MaxTimestamp => Committed(state.Log.MaxTimestampAndOffset(), highWatermark),
+                _ => Committed(state.Log.OffsetForTimestamp(timestamp), highWatermark),
+            };
+        }
+        catch (Persistence.SegmentLog.LogCorruptException e)
+        {
+            Context.Logger.LogError(e, "ListOffsets on {Partition} found corrupt data on disk", tp);
+            entry.SetInt16("ErrorCode", (short)ErrorCode.KafkaStorageError);
             return;
         }
 
