@@ -183,6 +183,44 @@ public class CompactionTests
         Assert.Equal(2, log.SegmentCount); // far below segment.ms (7 days), but the first record is older than a minute
     }
 
+    [Fact]
+    public async Task An_idempotent_producers_batches_keep_their_sequence_range_and_its_last_batch_stays_even_empty()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = Log.Open(dir.Path, Compacted, time: clock);
+        byte[] Idempotent(int baseSequence, params string[] keys)
+        {
+            using var builder = new RecordBatchBuilder(new RecordBatchOptions { ProducerId = 5, ProducerEpoch = 0, BaseSequence = baseSequence });
+            foreach (var key in keys)
+                builder.Append(clock.NowMs, System.Text.Encoding.UTF8.GetBytes(key), "p"u8);
+            return builder.ToArray();
+        }
+
+        await log.AppendAsLeaderAsync(Idempotent(0, "a", "b", "c")); // offsets 0..2: all superseded below
+        await log.AppendAsLeaderAsync(Idempotent(3, "x", "a"));      // 3..4: "a" superseded, "x" stays
+        await log.AppendAsLeaderAsync(Idempotent(5, "b"));           // 5: superseded, but the producer's last batch
+        foreach (var key in new[] { "a", "b", "c" })
+            await log.AppendAsLeaderAsync(Batches.Single(key, "newer", clock.NowMs));
+        for (int i = 0; i < 20; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"filler{i}", "f", clock.NowMs));
+
+        Assert.True(log.Compact().Ran);
+
+        using var read = log.Read(0, 1 << 20);
+        var batches = new List<(long Base, int LastDelta, int Count, long ProducerId, int BaseSequence)>();
+        var scanner = new RecordBatchScanner(read.Records.Span);
+        while (scanner.MoveNext())
+        {
+            var b = scanner.Current;
+            batches.Add((b.BaseOffset, b.LastOffsetDelta, b.RecordCount, b.ProducerId, b.BaseSequence));
+        }
+
+        Assert.DoesNotContain(batches, b => b.Base == 0); // wholly superseded and not the producer's last
+        Assert.Contains((3L, 1, 1, 5L, 3), batches);       // "x" alone, still spanning offsets 3..4 and sequences 3..4
+        Assert.Contains((5L, 0, 0, 5L, 5), batches);       // empty, keeping sequence 5
+    }
+
     [Theory]
     [InlineData(CompressionType.Gzip)]
     [InlineData(CompressionType.Snappy)]

@@ -57,6 +57,7 @@ public sealed partial class Log
                 return CleanerStats.None with { DirtyRatio = ratio };
 
             var latest = BuildOffsetMap(dirty);
+            var producersLastBatch = LastBatchOfEachProducer(candidates);
             long deleteHorizon = now - config.DeleteRetentionMs;
             int cleaned = 0;
             long removed = 0;
@@ -68,7 +69,7 @@ public sealed partial class Log
             foreach (var segment in candidates)
             {
                 bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
-                var result = CleanSegment(segment, latest, dropTombstones);
+                var result = CleanSegment(segment, latest, producersLastBatch, dropTombstones);
                 undecodable += result.Undecodable;
                 if (result.TombstonesKept)
                     nextTombstoneDue = Math.Min(nextTombstoneDue, segment.MaxTimestamp + config.DeleteRetentionMs);
@@ -126,6 +127,24 @@ public sealed partial class Log
         return map;
     }
 
+    // The base offset of each idempotent producer's newest batch in the segments (headers only).
+    private static Dictionary<long, long> LastBatchOfEachProducer(LogSegment[] segments)
+    {
+        var last = new Dictionary<long, long>();
+        foreach (var segment in segments)
+        {
+            using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: false);
+            while (reader.MoveNext())
+            {
+                var batch = reader.CurrentBatch;
+                if (batch.ProducerId >= 0)
+                    last[batch.ProducerId] = batch.BaseOffset;
+            }
+        }
+
+        return last;
+    }
+
     private static void ThrowIfCorrupt(LogSegment segment, BatchFileReader reader)
     {
         if (reader.Error != ScanError.None)
@@ -133,7 +152,8 @@ public sealed partial class Log
     }
 
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
-    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanSegment(LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
+    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanSegment(
+        LogSegment segment, Dictionary<byte[], long> latest, Dictionary<long, long> producersLastBatch, bool dropTombstones)
     {
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
         var output = LogSegment.Create(Directory, segment.BaseOffset, Config, segment.CreatedMs, LogSegment.CleanedSuffix);
@@ -192,7 +212,10 @@ public sealed partial class Log
                     {
                         changed = true;
                         removed += total - kept;
-                        if (kept == 0)
+                        // An idempotent producer's last batch stays, even empty, so its sequence survives a rebuild
+                        // of producer state from the log (Kafka keeps it the same way).
+                        bool keepEmpty = batch.ProducerId >= 0 && producersLastBatch.GetValueOrDefault(batch.ProducerId, -1) == batch.BaseOffset;
+                        if (kept == 0 && !keepEmpty)
                             continue;
                         builder.ResetLike(batch, batch.Compression);
                         long ignored = 0;
