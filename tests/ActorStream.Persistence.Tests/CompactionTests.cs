@@ -69,6 +69,28 @@ public class CompactionTests
     }
 
     [Fact]
+    public async Task Kept_tombstones_are_removed_when_due_also_after_a_reopen()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        var log = Log.Open(dir.Path, Compacted, time: clock);
+        await log.AppendAsLeaderAsync(Batches.Single("a", "1", clock.NowMs));
+        await log.AppendAsLeaderAsync(Batches.Single("a", null, clock.NowMs));
+        for (int i = 0; i < 20; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("b", $"{i}", clock.NowMs));
+        Assert.True(log.Compact().Ran); // the tombstone is kept: younger than delete.retention.ms
+        await log.DisposeAsync();
+
+        log = Log.Open(dir.Path, Compacted, time: clock);
+        Assert.False(log.Compact().Ran); // nothing dirty, tombstone not due yet
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var due = log.Compact();
+        Assert.True(due.Ran, "the kept tombstone's due time comes back from the cleaner checkpoint");
+        Assert.Equal(1, due.TombstonesRemoved);
+        await log.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Compaction_runs_only_once_the_dirty_part_reaches_min_cleanable_dirty_ratio_and_remembers_it_across_a_reopen()
     {
         using var dir = new TempDirectory();

@@ -84,7 +84,7 @@ public sealed partial class Log
                 Swap(segment, result.Replacement);
             }
 
-            WriteCleanerCheckpoint(end);
+            WriteCleanerCheckpoint(end, nextTombstoneDue);
             Volatile.Write(ref _firstDirtyOffset, end);
             Volatile.Write(ref _tombstonesDueMs, nextTombstoneDue);
             return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable) { DirtyRatio = ratio, Ran = true };

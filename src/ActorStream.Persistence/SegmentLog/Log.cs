@@ -180,7 +180,9 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
                 last.NextOffset = last.BaseOffset;
             var log = new Log(directory, config, logger, time, [.. segments], logStartOffset, Math.Min(recoveryPoint, last.NextOffset));
             // Never past the end: offsets a truncation removed will be appended again, and they are dirty.
-            log._firstDirtyOffset = Math.Min(ReadCleanerCheckpoint(directory), last.NextOffset);
+            var (firstDirty, tombstonesDue) = ReadCleanerCheckpoint(directory);
+            log._firstDirtyOffset = Math.Min(firstDirty, last.NextOffset);
+            log._tombstonesDueMs = tombstonesDue;
             return log;
         }
         catch
@@ -259,22 +261,26 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return (0, 0);
     }
 
-    private static long ReadCleanerCheckpoint(string directory)
+    // "1", the first offset not yet compacted, and (optional) when kept tombstones may go (ms; absent: none kept).
+    private static (long FirstDirtyOffset, long TombstonesDueMs) ReadCleanerCheckpoint(string directory)
     {
         var path = Path.Combine(directory, CleanerCheckpointFile);
         if (!File.Exists(path))
-            return 0;
+            return (0, long.MaxValue);
         var lines = File.ReadAllLines(path);
-        return lines.Length >= 2 && lines[0] == "1" && long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset) ? offset : 0;
+        if (lines.Length < 2 || lines[0] != "1" || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+            return (0, long.MaxValue);
+        long due = lines.Length >= 3 && long.TryParse(lines[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ms) ? ms : long.MaxValue;
+        return (offset, due);
     }
 
-    private void WriteCleanerCheckpoint(long firstDirtyOffset)
+    private void WriteCleanerCheckpoint(long firstDirtyOffset, long tombstonesDueMs)
     {
         var path = Path.Combine(Directory, CleanerCheckpointFile);
         var tmp = path + ".tmp";
         using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         {
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1\n{firstDirtyOffset}\n")));
+            stream.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1\n{firstDirtyOffset}\n{tombstonesDueMs}\n")));
             stream.Flush(flushToDisk: true);
         }
 
