@@ -60,8 +60,7 @@ public sealed class RecordBatchBuilder : IDisposable
     /// <summary>
     /// Starts a batch with the header of <paramref name="batch"/> (base offset, leader epoch, timestamp type and
     /// append time, producer id, epoch and sequence, transactional flag) in <paramref name="compression"/>: for
-    /// rewriting a batch (compaction, a topic's compression.type) with <see cref="AppendCopy"/>. An idempotent
-    /// producer's batch keeps its last offset delta, so it still spans its sequences with records left out.
+    /// rewriting a batch (compaction, a topic's compression.type) with <see cref="AppendCopy"/>.
     /// </summary>
     public void ResetLike(RecordBatch batch, CompressionType compression) => Reset(new RecordBatchOptions
     {
@@ -74,7 +73,6 @@ public sealed class RecordBatchBuilder : IDisposable
         ProducerEpoch = batch.ProducerEpoch,
         BaseSequence = batch.BaseSequence,
         IsTransactional = batch.IsTransactional,
-        LastOffsetDelta = batch.ProducerId >= 0 ? batch.LastOffsetDelta : null,
     });
 
     /// <summary>Appends a record of another batch at its own offset, with its timestamp, key, value and headers.</summary>
@@ -185,7 +183,7 @@ public sealed class RecordBatchBuilder : IDisposable
             return Result.WrittenMemory;
 
         var target = _buffer;
-        if (_options.Compression != CompressionType.None && _count > 0)
+        if (_options.Compression != CompressionType.None)
         {
             _compressed ??= new PooledBuffer(_buffer.Length);
             _compressed.Clear();
@@ -224,7 +222,7 @@ public sealed class RecordBatchBuilder : IDisposable
     private void WriteHeader(Span<byte> batch)
     {
         var o = _options;
-        int attributes = _count == 0 ? 0 : (int)o.Compression; // an empty batch (compaction output) has no records to compress
+        int attributes = (int)o.Compression;
         if (o.TimestampType == TimestampType.LogAppendTime)
             attributes |= TimestampTypeMask;
         if (o.IsTransactional)
@@ -241,7 +239,7 @@ public sealed class RecordBatchBuilder : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(batch[PartitionLeaderEpochOffset..], o.PartitionLeaderEpoch);
         batch[MagicOffset] = CurrentMagic;
         BinaryPrimitives.WriteInt16BigEndian(batch[AttributesOffset..], (short)attributes);
-        BinaryPrimitives.WriteInt32BigEndian(batch[LastOffsetDeltaOffset..], Math.Max(Math.Max(_lastOffsetDelta, 0), o.LastOffsetDelta ?? 0));
+        BinaryPrimitives.WriteInt32BigEndian(batch[LastOffsetDeltaOffset..], Math.Max(_lastOffsetDelta, 0));
         BinaryPrimitives.WriteInt64BigEndian(batch[BaseTimestampOffset..], _baseTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(batch[MaxTimestampOffset..], maxTimestamp);
         BinaryPrimitives.WriteInt64BigEndian(batch[ProducerIdOffset..], o.ProducerId);

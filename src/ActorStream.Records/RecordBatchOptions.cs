@@ -27,13 +27,6 @@ public sealed record RecordBatchOptions
 
     public bool IsControl { get; init; }
 
-    /// <summary>
-    /// When set, the batch's last offset delta is at least this, even if its last records were left out: compaction
-    /// keeps an idempotent producer's batch spanning its original offsets and sequences, as Kafka does, so the
-    /// producer's state rebuilt from the log is the same.
-    /// </summary>
-    public int? LastOffsetDelta { get; init; }
-
     /// <summary>When set, stored as the base timestamp with the delete-horizon flag (compaction output).</summary>
     public long? DeleteHorizonMs { get; init; }
 }

@@ -184,12 +184,17 @@ public sealed partial class Log
                     int total = 0;
                     long batchTombstones = 0;
                     string? unreadable = null;
+                    // An idempotent producer's newest batch keeps its last record even when a later record supersedes
+                    // it: the batch then still spans the producer's last sequence, so producer state rebuilt from the
+                    // log continues it (Kafka keeps such a batch empty instead; kafka-python 2.0.2 cannot read empty
+                    // batches, and compaction may always leave an older value behind).
+                    long keepLast = batch.ProducerId >= 0 && producersLastBatch.GetValueOrDefault(batch.ProducerId, -1) == batch.BaseOffset ? batch.LastOffset : -1;
                     try
                     {
                         foreach (var record in batch.GetRecords())
                         {
                             total++;
-                            if (Keep(record, lookup, dropTombstones, ref batchTombstones))
+                            if (record.Offset == keepLast || Keep(record, lookup, dropTombstones, ref batchTombstones))
                             {
                                 kept++;
                                 tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
@@ -212,16 +217,13 @@ public sealed partial class Log
                     {
                         changed = true;
                         removed += total - kept;
-                        // An idempotent producer's last batch stays, even empty, so its sequence survives a rebuild
-                        // of producer state from the log (Kafka keeps it the same way).
-                        bool keepEmpty = batch.ProducerId >= 0 && producersLastBatch.GetValueOrDefault(batch.ProducerId, -1) == batch.BaseOffset;
-                        if (kept == 0 && !keepEmpty)
+                        if (kept == 0)
                             continue;
                         builder.ResetLike(batch, batch.Compression);
                         long ignored = 0;
                         foreach (var record in batch.GetRecords())
                         {
-                            if (Keep(record, lookup, dropTombstones, ref ignored))
+                            if (record.Offset == keepLast || Keep(record, lookup, dropTombstones, ref ignored))
                                 builder.AppendCopy(record);
                         }
 

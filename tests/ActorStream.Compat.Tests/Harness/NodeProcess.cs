@@ -60,12 +60,12 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// Writes the config (<c>node-&lt;n&gt;.conf</c> in <paramref name="workDirectory"/>) and starts the node;
     /// returns once it printed its ready line, or throws with its last output lines.
     /// </summary>
-    public static async Task<NodeProcess> StartAsync(string workDirectory, string dataDirectory, int port = 0, TimeSpan? readyTimeout = null)
+    public static async Task<NodeProcess> StartAsync(string workDirectory, string dataDirectory, int port = 0, TimeSpan? readyTimeout = null, string? extraConfig = null)
     {
         var dll = LocateNodeDll();
         Directory.CreateDirectory(workDirectory);
         var configPath = Path.Combine(workDirectory, $"node-{Guid.NewGuid():N}.conf");
-        await File.WriteAllTextAsync(configPath, Config(dataDirectory, port));
+        await File.WriteAllTextAsync(configPath, Config(dataDirectory, port) + (extraConfig ?? ""));
 
         var psi = new ProcessStartInfo(DotnetHost())
         {
