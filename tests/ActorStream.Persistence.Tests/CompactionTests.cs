@@ -206,7 +206,7 @@ public class CompactionTests
     }
 
     [Fact]
-    public async Task An_idempotent_producers_newest_batch_keeps_its_last_record_so_its_sequence_range_survives()
+    public async Task Idempotent_batches_shrink_to_what_they_keep_and_keep_their_producer_fields()
     {
         using var dir = new TempDirectory();
         var clock = new ManualClock();
@@ -221,7 +221,7 @@ public class CompactionTests
 
         await log.AppendAsLeaderAsync(Idempotent(0, "a", "b", "c")); // offsets 0..2: all superseded below
         await log.AppendAsLeaderAsync(Idempotent(3, "x", "a"));      // 3..4: "a" superseded, "x" stays
-        await log.AppendAsLeaderAsync(Idempotent(5, "c", "b"));      // 5..6: superseded, but the producer's newest batch
+        await log.AppendAsLeaderAsync(Idempotent(5, "c", "b"));      // 5..6: superseded (the broker snapshots producer state at rolls)
         foreach (var key in new[] { "a", "b", "c" })
             await log.AppendAsLeaderAsync(Batches.Single(key, "newer", clock.NowMs));
         for (int i = 0; i < 20; i++)
@@ -238,9 +238,9 @@ public class CompactionTests
             batches.Add((b.BaseOffset, b.LastOffsetDelta, b.RecordCount, b.ProducerId, b.BaseSequence));
         }
 
-        Assert.DoesNotContain(batches, b => b.Base == 0); // wholly superseded and not the producer's newest
-        Assert.Contains((3L, 0, 1, 5L, 3), batches);       // "x" alone: an older batch shrinks to what it keeps
-        Assert.Contains((5L, 1, 1, 5L, 5), batches);       // "b" (superseded) kept: offsets 5..6, sequences 5..6 intact
+        Assert.DoesNotContain(batches, b => b.Base == 0); // wholly superseded
+        Assert.Contains((3L, 0, 1, 5L, 3), batches);       // "x" alone, with its producer id and base sequence
+        Assert.DoesNotContain(batches, b => b.Base == 5);  // wholly superseded, the producer's newest or not
     }
 
     [Theory]

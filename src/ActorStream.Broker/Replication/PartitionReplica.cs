@@ -24,6 +24,7 @@ public sealed class PartitionReplica : PersistentActor
     private readonly ReplicaSettings _settings;
     private ReplicaPolicy _policy;
     private int _batchesSinceSnapshot;
+    private long _snapshotSegment = -1;
     private bool _maintenanceRunning;
     private bool _stopping;
 
@@ -84,6 +85,7 @@ public sealed class PartitionReplica : PersistentActor
                 _state.AdvanceHighWatermark(_state.Log.LogEndOffset);
                 Log.LogInformation("Partition {Partition} recovered: offsets [{Start}, {End}), {Producers} idempotent producer(s), leader epoch {Epoch}",
                     TopicPartition, _state.LogStartOffset, _state.LogEndOffset, _producers.Count, _state.LeaderEpoch);
+                _snapshotSegment = _state.Log.ActiveSegmentBaseOffset;
                 Context.Parent.Tell(new ReplicaReady(TopicPartition, _state.LogStartOffset, _state.LogEndOffset, _producers.Count));
                 return true;
             default:
@@ -298,8 +300,9 @@ public sealed class PartitionReplica : PersistentActor
             records = output.Count == 1 ? output[0] : output.SelectMany(b => b).ToArray();
             return null;
         }
-        catch (Exception e) when (e is CorruptRecordException or UnsupportedCompressionException)
+        catch (Exception e) when (e is CorruptRecordException or UnsupportedCompressionException or ArgumentException)
         {
+            // ArgumentException: records a builder refuses (offsets out of order, a timestamp below -1).
             return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: cannot recompress to {codec}: {e.Message}");
         }
     }
@@ -361,12 +364,18 @@ public sealed class PartitionReplica : PersistentActor
         return null;
     }
 
+    // Every snapshot-interval batches, and at every roll of the log, as Kafka does: then recovery replays only the
+    // batches of the segment being written, which compaction never touches, so producer state rebuilt after a crash
+    // has every producer's last sequence even when compaction removed that batch from an older segment.
     private void MaybeSnapshot(int batches)
     {
         _batchesSinceSnapshot += batches;
-        if (_batchesSinceSnapshot >= _settings.SnapshotIntervalBatches)
+        long active = _state.Log.ActiveSegmentBaseOffset;
+        bool rolled = active != _snapshotSegment;
+        if (_batchesSinceSnapshot >= _settings.SnapshotIntervalBatches || rolled)
         {
             _batchesSinceSnapshot = 0;
+            _snapshotSegment = active;
             SaveSnapshot(_producers.ToSnapshot());
         }
     }

@@ -135,7 +135,8 @@ public sealed partial class ReplicaManager : ReceiveActor
             {
                 if (_failedTopicIds.TryGetValue(tp, out var failedId) && failedId != topic.TopicId && !RemoveFiles(tp, failedId))
                 {
-                    Failed(tp, topic.TopicId, $"the files of the deleted topic that used this name could not be removed from {DirectoryOf(tp)}");
+                    // Still the old id: the next attempt tries the removal again before it opens anything.
+                    Failed(tp, failedId, $"the files of the deleted topic that used this name could not be removed from {DirectoryOf(tp)}");
                     return;
                 }
 
@@ -273,10 +274,15 @@ public sealed partial class ReplicaManager : ReceiveActor
     // done here, or a topic re-created under the name would find the old records.
     private void Forget(TopicPartition tp)
     {
-        if (_registry.OfflineReason(tp) is not null && _failedTopicIds.TryGetValue(tp, out var topicId)
-            && (_image?.Topic(tp.Topic) is not { } topic || topic.TopicId != topicId || tp.Partition >= topic.Partitions.Length))
+        // Only when no replica has the directory (one restarting, or being stopped with its files, deletes them itself).
+        if (_registry.OfflineReason(tp) is not null && _registry.Find(tp) is null && !_stopping.ContainsKey(tp)
+            && _failedTopicIds.TryGetValue(tp, out var topicId)
+            && (_image?.Topic(tp.Topic) is not { } topic || topic.TopicId != topicId || tp.Partition >= topic.Partitions.Length)
+            && !RemoveFiles(tp, topicId))
         {
-            RemoveFiles(tp, topicId);
+            // Kept failed under the old id, so a topic re-created under the name never opens these files; retried.
+            Failed(tp, topicId, $"the files of deleted topic id {topicId} could not be removed from {DirectoryOf(tp)}");
+            return;
         }
         _failed.Remove(tp);
         _failedTopicIds.Remove(tp);

@@ -57,7 +57,6 @@ public sealed partial class Log
                 return CleanerStats.None with { DirtyRatio = ratio };
 
             var latest = BuildOffsetMap(dirty);
-            var producersLastBatch = LastBatchOfEachProducer(candidates);
             long deleteHorizon = now - config.DeleteRetentionMs;
             int cleaned = 0;
             long removed = 0;
@@ -69,10 +68,13 @@ public sealed partial class Log
             foreach (var segment in candidates)
             {
                 bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
-                var result = CleanSegment(segment, latest, producersLastBatch, dropTombstones);
+                var result = CleanSegment(segment, latest, dropTombstones);
                 undecodable += result.Undecodable;
                 if (result.TombstonesKept)
-                    nextTombstoneDue = Math.Min(nextTombstoneDue, segment.MaxTimestamp + config.DeleteRetentionMs);
+                {
+                    long due = segment.MaxTimestamp > long.MaxValue - config.DeleteRetentionMs ? long.MaxValue : segment.MaxTimestamp + config.DeleteRetentionMs;
+                    nextTombstoneDue = Math.Min(nextTombstoneDue, due);
+                }
                 if (result.Replacement is null)
                     continue;
 
@@ -127,24 +129,6 @@ public sealed partial class Log
         return map;
     }
 
-    // The base offset of each idempotent producer's newest batch in the segments (headers only).
-    private static Dictionary<long, long> LastBatchOfEachProducer(LogSegment[] segments)
-    {
-        var last = new Dictionary<long, long>();
-        foreach (var segment in segments)
-        {
-            using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: false);
-            while (reader.MoveNext())
-            {
-                var batch = reader.CurrentBatch;
-                if (batch.ProducerId >= 0)
-                    last[batch.ProducerId] = batch.BaseOffset;
-            }
-        }
-
-        return last;
-    }
-
     private static void ThrowIfCorrupt(LogSegment segment, BatchFileReader reader)
     {
         if (reader.Error != ScanError.None)
@@ -153,7 +137,7 @@ public sealed partial class Log
 
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
     private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanSegment(
-        LogSegment segment, Dictionary<byte[], long> latest, Dictionary<long, long> producersLastBatch, bool dropTombstones)
+        LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
     {
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
         var output = LogSegment.Create(Directory, segment.BaseOffset, Config, segment.CreatedMs, LogSegment.CleanedSuffix);
@@ -184,17 +168,12 @@ public sealed partial class Log
                     int total = 0;
                     long batchTombstones = 0;
                     string? unreadable = null;
-                    // An idempotent producer's newest batch keeps its last record even when a later record supersedes
-                    // it: the batch then still spans the producer's last sequence, so producer state rebuilt from the
-                    // log continues it (Kafka keeps such a batch empty instead; kafka-python 2.0.2 cannot read empty
-                    // batches, and compaction may always leave an older value behind).
-                    long keepLast = batch.ProducerId >= 0 && producersLastBatch.GetValueOrDefault(batch.ProducerId, -1) == batch.BaseOffset ? batch.LastOffset : -1;
                     try
                     {
                         foreach (var record in batch.GetRecords())
                         {
                             total++;
-                            if (record.Offset == keepLast || Keep(record, lookup, dropTombstones, ref batchTombstones))
+                            if (Keep(record, lookup, dropTombstones, ref batchTombstones))
                             {
                                 kept++;
                                 tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
@@ -219,15 +198,27 @@ public sealed partial class Log
                         removed += total - kept;
                         if (kept == 0)
                             continue;
-                        builder.ResetLike(batch, batch.Compression);
-                        long ignored = 0;
-                        foreach (var record in batch.GetRecords())
+                        try
                         {
-                            if (record.Offset == keepLast || Keep(record, lookup, dropTombstones, ref ignored))
-                                builder.AppendCopy(record);
-                        }
+                            builder.ResetLike(batch, batch.Compression);
+                            long ignored = 0;
+                            foreach (var record in batch.GetRecords())
+                            {
+                                if (Keep(record, lookup, dropTombstones, ref ignored))
+                                    builder.AppendCopy(record);
+                            }
 
-                        bytes = builder.Build().Span;
+                            bytes = builder.Build().Span;
+                        }
+                        catch (ArgumentException e)
+                        {
+                            // Records a builder refuses (offsets out of order, a timestamp below -1): keep the batch as written.
+                            undecodable++;
+                            removed -= total - kept;
+                            _logger.LogWarning(
+                                "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be rewritten ({Reason}); kept unchanged",
+                                batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
+                        }
                     }
                 }
 

@@ -89,6 +89,9 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
 
     public int SegmentCount => Volatile.Read(ref _segments).Length;
 
+    /// <summary>The base offset of the segment appends go to: it changes when the log rolls.</summary>
+    public long ActiveSegmentBaseOffset => Active.BaseOffset;
+
     public IReadOnlyList<long> SegmentBaseOffsets => Volatile.Read(ref _segments).Select(s => s.BaseOffset).ToArray();
 
     /// <summary>Data writes issued by the writer loop (one per group commit); for tests.</summary>

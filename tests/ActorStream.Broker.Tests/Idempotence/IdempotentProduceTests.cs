@@ -202,6 +202,39 @@ public sealed class IdempotentProduceTests(ITestOutputHelper output)
         Assert.Equal(2, (await broker.AppendAsync(Topic, Batches.Idempotent(recent, 0, 0, 2, timestamp: Batches.Timestamp + 120_000))).BaseOffset);
     }
 
+    // Compaction may remove a producer's newest batch entirely (a later producer wrote the same keys). Producer state
+    // is snapshotted at every roll, so a recovery after a crash never needs that batch: the producer goes on.
+    [Fact]
+    public async Task A_producers_last_batch_compacted_away_before_a_crash_does_not_break_its_sequence()
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync(Topic, configs: new Dictionary<string, string?>
+        {
+            ["cleanup.policy"] = "compact", ["segment.bytes"] = "150", ["min.cleanable.dirty.ratio"] = "0.01",
+        });
+        using (var own = new ActorStream.Records.RecordBatchBuilder(new ActorStream.Records.RecordBatchOptions { ProducerId = ProducerId, ProducerEpoch = 0, BaseSequence = 0 }))
+        {
+            own.Append(Batches.Timestamp, "mine-0"u8, "v"u8);
+            own.Append(Batches.Timestamp, "mine-1"u8, "v"u8);
+            Assert.Equal(0, await broker.AppendOkAsync(Topic, own.ToArray())); // sequences 0..1, never superseded
+        }
+
+        Assert.Equal(2, await broker.AppendOkAsync(Topic, Batches.Idempotent(ProducerId, 0, 2, 2))); // 2..3: key-0, key-1
+        for (int i = 0; i < 4; i++)
+            await broker.AppendOkAsync(Topic, Batches.Plain(2)); // key-0, key-1 again: the producer's batch is superseded
+        var partition = broker.Partition(Topic);
+        Assert.True(partition.Log.SegmentCount > 2);
+        Assert.True(partition.Log.Compact().Ran);
+        Assert.DoesNotContain(await Batches.ReadAllAsync(partition), b => new ActorStream.Records.RecordBatch(b).BaseOffset == 2); // gone from the log
+        var store = new FileSnapshotStore(Path.Combine(broker.Directory, "__snapshots"));
+        await Eventually.HoldsAsync(async () => await store.LoadAsync($"{Topic}-0", SnapshotSelectionCriteria.Latest) is not null, "a snapshot taken at a roll");
+
+        await broker.RestartAsync(clean: false);
+
+        // Replaying the log alone would leave the producer at sequence 1 and refuse 4 as out of order.
+        Assert.Equal(12, await broker.AppendOkAsync(Topic, Batches.Idempotent(ProducerId, 0, 4, 1)));
+    }
+
     // A machine crash can keep a producer-state snapshot (fsynced) and lose the unflushed tail of the log it was
     // taken at. The first recovery skips such a snapshot (it is beyond the log end); once the log has grown past it
     // again, a later recovery must not load it, or the producer state holds batches the log never kept.

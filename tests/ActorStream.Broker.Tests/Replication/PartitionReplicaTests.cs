@@ -208,6 +208,31 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_batch_whose_records_cannot_be_rewritten_is_refused_and_the_partition_stays_online()
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("packed", configs: Config("compression.type", "zstd"));
+        byte[] batch;
+        using (var builder = new RecordBatchBuilder())
+        {
+            builder.Append(Batches.Timestamp, "k0"u8, "v0"u8);
+            builder.Append(Batches.Timestamp, "k1"u8, "v1"u8);
+            batch = builder.ToArray();
+        }
+
+        // The second record claims offset delta 0 again (zigzag varint 0x02 -> 0x00): its CRC is made valid.
+        int first = RecordBatchLayout.RecordsOffset;
+        int second = first + 1 + (batch[first] >> 1); // one-byte length varint, zigzag
+        Assert.Equal(0x02, batch[second + 3]);         // length, attributes, timestamp delta 0, offset delta 1
+        batch[second + 3] = 0x00;
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(batch.AsSpan(RecordBatchLayout.CrcOffset), Crc32C.Compute(batch.AsSpan(RecordBatchLayout.AttributesOffset)));
+
+        var refused = await broker.AppendAsync("packed", batch);
+        Assert.Equal(ErrorCode.CorruptMessage, refused.Error);
+        Assert.Equal(0, await broker.AppendOkAsync("packed", Batches.Plain(2))); // the replica is still there
+    }
+
+    [Fact]
     public async Task Timestamps_outside_message_timestamp_before_and_after_max_ms_are_refused_on_CreateTime_topics()
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(Batches.Timestamp);

@@ -66,9 +66,10 @@ public sealed class ListOffsetsHandler(KafkaServerContext context) : ApiHandler(
                 _ => Committed(state.Log.OffsetForTimestamp(timestamp), highWatermark),
             };
         }
-        catch (Persistence.SegmentLog.LogCorruptException e)
+        catch (Exception e) when (e is Persistence.SegmentLog.LogCorruptException or Records.CorruptRecordException or ObjectDisposedException)
         {
-            Context.Logger.LogError(e, "ListOffsets on {Partition} found corrupt data on disk", tp);
+            // Corrupt data on disk, a batch that does not decode, or a segment swapped out under the lookup three times.
+            Context.Logger.LogError(e, "ListOffsets on {Partition} could not be answered: {Message}", tp, e.Message);
             entry.SetInt16("ErrorCode", (short)ErrorCode.KafkaStorageError);
             return;
         }
