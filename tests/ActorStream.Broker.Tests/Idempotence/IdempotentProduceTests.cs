@@ -210,7 +210,9 @@ public sealed class IdempotentProduceTests(ITestOutputHelper output)
         await using var broker = await BrokerHarness.StartAsync(output);
         await broker.CreateTopicAsync(Topic, configs: new Dictionary<string, string?>
         {
-            ["cleanup.policy"] = "compact", ["segment.bytes"] = "150", ["min.cleanable.dirty.ratio"] = "0.01",
+            ["cleanup.policy"] = "compact",
+            ["segment.bytes"] = "150",
+            ["min.cleanable.dirty.ratio"] = "0.01",
         });
         using (var own = new ActorStream.Records.RecordBatchBuilder(new ActorStream.Records.RecordBatchOptions { ProducerId = ProducerId, ProducerEpoch = 0, BaseSequence = 0 }))
         {
