@@ -94,8 +94,9 @@ public sealed class GroupManager : ReceiveActor, IWithStash
                 return;
             var tp = new TopicPartition(GroupPartitioner.OffsetsTopic, GroupPartitioner.PartitionFor(find.GroupId, OffsetsPartitions));
             var leader = _metadata.Current.Partition(tp)?.Leader ?? -1;
-            Sender.Tell(leader < 0
-                ? new CoordinatorFound(ErrorCode.CoordinatorNotAvailable, -1, $"{tp} has no leader")
+            string? offline = _partitions.OfflineReason(tp); // this broker's partitions only: it leads what it lists
+            Sender.Tell(leader < 0 ? new CoordinatorFound(ErrorCode.CoordinatorNotAvailable, -1, $"{tp} has no leader")
+                : offline is not null ? new CoordinatorFound(ErrorCode.CoordinatorNotAvailable, -1, $"{tp} is offline: {offline}")
                 : new CoordinatorFound(ErrorCode.None, leader));
         });
         Receive<ListGroups>(list =>
@@ -132,6 +133,21 @@ public sealed class GroupManager : ReceiveActor, IWithStash
         {
             child.Forward(request);
             return;
+        }
+
+        // The group's offsets partition is offline (its log failed and is being reopened): its groups cannot be known.
+        var offsetsPartition = new TopicPartition(GroupPartitioner.OffsetsTopic, GroupPartitioner.PartitionFor(request.GroupId, OffsetsPartitions));
+        if (_partitions.OfflineReason(offsetsPartition) is not null)
+        {
+            switch (request)
+            {
+                case FetchOffsets:
+                    Sender.Tell(new OffsetsFetched(ErrorCode.CoordinatorNotAvailable, []));
+                    return;
+                case DescribeGroup describe:
+                    Sender.Tell(new GroupDescription(ErrorCode.CoordinatorNotAvailable, describe.GroupId, GroupState.Dead, "", "", []));
+                    return;
+            }
         }
 
         switch (request)

@@ -65,4 +65,29 @@ public sealed class GroupLagTests(ITestOutputHelper output)
         await using var harness = await BrokerHarness.StartAsync(output);
         Assert.Empty(await GroupLag.DescribeAsync(harness.Broker, "nobody", BrokerHarness.Timeout));
     }
+
+    [Fact]
+    public async Task While_a_groups_offsets_partition_is_offline_it_is_unavailable_not_empty()
+    {
+        await using var harness = await BrokerHarness.StartAsync(output, s => s with { ReplicaRestartBackoffMin = TimeSpan.FromHours(1), ReplicaRestartBackoffMax = TimeSpan.FromHours(1) });
+        Assert.Equal(ErrorCode.None, (await harness.CreateTopicAsync("orders", 1)).Error.Code);
+        var commit = new CommitOffsets("billing", -1, "", null, [new OffsetToCommit(new("orders", 0), 0, -1, null)]);
+        Assert.All((await harness.Broker.Groups.Ask<OffsetsCommitted>(commit, BrokerHarness.Timeout)).Results, r => Assert.Equal(ErrorCode.None, r.Error));
+        int partition = GroupPartitioner.PartitionFor("billing", 50);
+        string neighbour = Enumerable.Range(0, 10_000).Select(i => $"other-{i}").First(g => GroupPartitioner.PartitionFor(g, 50) == partition);
+
+        // The offsets partition's log fails under its replica at the next write.
+        var offsets = harness.Partition(GroupPartitioner.OffsetsTopic, partition);
+        offsets.Log.Dispose();
+        var failed = await harness.Broker.Groups.Ask<OffsetsCommitted>(commit, BrokerHarness.Timeout);
+        Assert.All(failed.Results, r => Assert.NotEqual(ErrorCode.None, r.Error));
+        await Eventually.HoldsAsync(() => Task.FromResult(harness.Broker.Partitions.OfflineReason(new(GroupPartitioner.OffsetsTopic, partition)) is not null), "the offsets partition offline");
+
+        var found = await harness.Broker.Groups.Ask<CoordinatorFound>(new FindCoordinator(neighbour), BrokerHarness.Timeout);
+        Assert.Equal(ErrorCode.CoordinatorNotAvailable, found.Error);
+        var described = await harness.Broker.Groups.Ask<GroupDescription>(new DescribeGroup(neighbour), BrokerHarness.Timeout);
+        Assert.Equal(ErrorCode.CoordinatorNotAvailable, described.Error);
+        var error = await Assert.ThrowsAsync<GroupUnavailableException>(() => GroupLag.DescribeAsync(harness.Broker, neighbour, BrokerHarness.Timeout));
+        Assert.Equal(ErrorCode.CoordinatorNotAvailable, error.Error);
+    }
 }
