@@ -20,80 +20,12 @@
 // with "none" and "gzip" only. KafkaJS has no IncrementalAlterConfigs API (kafka-python's script covers it).
 'use strict';
 
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+const { kafkajs, VERSION, CompatError, newKafka, runCommand } = require('./kafkajs_common');
 
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_TIMEOUT = 3;
+const { CompressionTypes, ConfigResourceTypes } = kafkajs;
+const CLIENT = `kafkajs ${VERSION} (node ${process.version})`;
 
-let kafkajs;
-try {
-  kafkajs = require('kafkajs');
-} catch (e) {
-  process.stderr.write(`FAILED: kafkajs is not installed next to ${__filename} (${e.message}); run "npm ci" in ${__dirname}\n`);
-  process.exit(EXIT_FAILED);
-}
-const { Kafka, CompressionTypes, ConfigResourceTypes, logLevel } = kafkajs;
-const CLIENT = `kafkajs ${require('kafkajs/package.json').version} (node ${process.version})`;
-
-class CompatError extends Error {}
-
-function parseArgs(argv) {
-  const args = { command: argv[0], bootstrap: null, spec: {}, timeout: 60 };
-  for (let i = 1; i < argv.length; i++) {
-    const next = () => {
-      if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
-      return argv[++i];
-    };
-    switch (argv[i]) {
-      case '--bootstrap': args.bootstrap = next(); break;
-      case '--spec':
-        try { args.spec = JSON.parse(next()); } catch (e) { usage(`--spec is not valid JSON: ${e.message}`); }
-        break;
-      case '--timeout': args.timeout = Number(next()); break;
-      default: usage(`unknown argument ${argv[i]}`);
-    }
-  }
-  if (!args.command || !COMMANDS[args.command]) usage(`command must be one of ${Object.keys(COMMANDS).join(', ')}`);
-  if (!args.bootstrap && args.command !== 'version') usage(`${args.command} needs --bootstrap HOST:PORT`);
-  return args;
-}
-
-function usage(message) {
-  process.stderr.write(`USAGE: ${message}\n`);
-  process.exit(EXIT_USAGE);
-}
-
-const stderrLogger = () => ({ namespace, level, label, log }) => {
-  const { message, ...rest } = log;
-  process.stderr.write(`[kafkajs ${label}] ${namespace}: ${message} ${JSON.stringify(rest)}\n`);
-};
-
-function kafka(bootstrap) {
-  return new Kafka({
-    clientId: 'actorstream-compat',
-    brokers: [bootstrap],
-    connectionTimeout: 10000,
-    requestTimeout: 30000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
-    logLevel: logLevel.WARN,
-    logCreator: stderrLogger,
-  });
-}
-
-class Deadline {
-  constructor(seconds) { this.end = Date.now() + seconds * 1000; }
-  remainingMs() { return Math.max(0, this.end - Date.now()); }
-  // Polls a condition until it holds (Kafka metadata changes are asynchronous); the interval is not synchronisation.
-  async waitFor(description, condition, intervalMs = 200) {
-    for (;;) {
-      const value = await condition();
-      if (value) return value;
-      if (this.remainingMs() <= 0) throw new CompatError(`timed out waiting for ${description}`);
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
-    }
-  }
-}
+const kafka = (bootstrap) => newKafka('actorstream-compat', bootstrap);
 
 const buf = (s) => (s === null || s === undefined ? null : Buffer.from(s, 'utf8'));
 
@@ -267,29 +199,9 @@ async function cmdAdminScenario(bootstrap, spec, deadline) {
 }
 
 async function cmdVersion() {
-  return { version: require('kafkajs/package.json').version, node: process.version, codecs: ['none', 'gzip'] };
+  return { version: VERSION, node: process.version, codecs: ['none', 'gzip'] };
 }
 
 const COMMANDS = { version: cmdVersion, metadata: cmdMetadata, produce: cmdProduce, 'admin-scenario': cmdAdminScenario };
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`TIMEOUT: ${CLIENT} ${args.command} did not finish within ${args.timeout} s (hard timeout); giving up\n`);
-    process.exit(EXIT_TIMEOUT);
-  }, args.timeout * 1000);
-  watchdog.unref();
-  const started = Date.now();
-  try {
-    const result = await COMMANDS[args.command](args.bootstrap, args.spec, new Deadline(args.timeout * 0.9));
-    result.client = CLIENT;
-    result.elapsed_ms = Date.now() - started;
-    process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
-  } catch (e) {
-    if (!(e instanceof CompatError)) process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
-    process.stderr.write(`FAILED: ${CLIENT} ${args.command}: ${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : e}\n`);
-    process.exit(EXIT_FAILED);
-  }
-}
-
-main();
+runCommand(CLIENT, COMMANDS, ['version']);

@@ -14,64 +14,12 @@
 //   delete    {groups}: admin.deleteGroups (DeleteGroups) -> {"results": {group: null | error type}}
 'use strict';
 
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_TIMEOUT = 3;
+const { kafkajs, VERSION, newKafka, runCommand } = require('./kafkajs_common');
 
-let kafkajs;
-try {
-  kafkajs = require('kafkajs');
-} catch (e) {
-  process.stderr.write(`FAILED: kafkajs is not installed next to ${__filename} (${e.message}); run "npm ci" in ${__dirname}\n`);
-  process.exit(EXIT_FAILED);
-}
-const { Kafka, AssignerProtocol, logLevel } = kafkajs;
-const CLIENT = `kafkajs ${require('kafkajs/package.json').version} (node ${process.version}) group admin`;
+const { AssignerProtocol } = kafkajs;
+const CLIENT = `kafkajs ${VERSION} (node ${process.version}) group admin`;
 
-class CompatError extends Error {}
-
-function usage(message) {
-  process.stderr.write(`USAGE: ${message}\n`);
-  process.exit(EXIT_USAGE);
-}
-
-function parseArgs(argv) {
-  const args = { command: argv[0], bootstrap: null, spec: {}, timeout: 60 };
-  for (let i = 1; i < argv.length; i++) {
-    const next = () => {
-      if (i + 1 >= argv.length) usage(`${argv[i]} needs a value`);
-      return argv[++i];
-    };
-    switch (argv[i]) {
-      case '--bootstrap': args.bootstrap = next(); break;
-      case '--spec':
-        try { args.spec = JSON.parse(next()); } catch (e) { usage(`--spec is not valid JSON: ${e.message}`); }
-        break;
-      case '--timeout': args.timeout = Number(next()); break;
-      default: usage(`unknown argument ${argv[i]}`);
-    }
-  }
-  if (!args.command || !COMMANDS[args.command]) usage(`command must be one of ${Object.keys(COMMANDS).join(', ')}`);
-  if (!args.bootstrap) usage(`${args.command} needs --bootstrap HOST:PORT`);
-  return args;
-}
-
-const stderrLogger = () => ({ namespace, label, log }) => {
-  const { message, ...rest } = log;
-  process.stderr.write(`[kafkajs ${label}] ${namespace}: ${message} ${JSON.stringify(rest)}\n`);
-};
-
-function admin(bootstrap) {
-  return new Kafka({
-    clientId: 'actorstream-compat-group-admin',
-    brokers: [bootstrap],
-    connectionTimeout: 10000,
-    requestTimeout: 30000,
-    retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 2000 },
-    logLevel: logLevel.WARN,
-    logCreator: stderrLogger,
-  }).admin();
-}
+const admin = (bootstrap) => newKafka('actorstream-compat-group-admin', bootstrap).admin();
 
 async function cmdDescribe(bootstrap, spec) {
   const client = admin(bootstrap);
@@ -143,24 +91,4 @@ async function cmdDelete(bootstrap, spec) {
 
 const COMMANDS = { describe: cmdDescribe, delete: cmdDelete };
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`TIMEOUT: ${CLIENT} ${args.command} did not finish within ${args.timeout} s (hard timeout); giving up\n`);
-    process.exit(EXIT_TIMEOUT);
-  }, args.timeout * 1000);
-  watchdog.unref();
-  const started = Date.now();
-  try {
-    const result = await COMMANDS[args.command](args.bootstrap, args.spec);
-    result.client = CLIENT;
-    result.elapsed_ms = Date.now() - started;
-    process.stdout.write(`${JSON.stringify(result)}\n`, () => process.exit(0));
-  } catch (e) {
-    if (!(e instanceof CompatError)) process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
-    process.stderr.write(`FAILED: ${CLIENT} ${args.command}: ${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : e}\n`);
-    process.exit(EXIT_FAILED);
-  }
-}
-
-main();
+runCommand(CLIENT, COMMANDS);

@@ -19,26 +19,10 @@
 // join (ConsumerGroup.joinAndSync is wrapped; generation is null if that internal ever moves).
 'use strict';
 
-process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+const { EXIT_FAILED, kafkajs, VERSION, usage, newKafka, startWatchdog, describeError } = require('./kafkajs_common');
 
-const EXIT_FAILED = 1;
-const EXIT_USAGE = 2;
-const EXIT_TIMEOUT = 3;
-
-let kafkajs;
-try {
-  kafkajs = require('kafkajs');
-} catch (e) {
-  process.stderr.write(`FAILED: kafkajs is not installed next to ${__filename} (${e.message}); run "npm ci" in ${__dirname}\n`);
-  process.exit(EXIT_FAILED);
-}
-const { Kafka, logLevel, PartitionAssigners } = kafkajs;
-const CLIENT = `kafkajs ${require('kafkajs/package.json').version} (node ${process.version})`;
-
-function usage(message) {
-  process.stderr.write(`USAGE: ${message}\n`);
-  process.exit(EXIT_USAGE);
-}
+const { PartitionAssigners } = kafkajs;
+const CLIENT = `kafkajs ${VERSION} (node ${process.version})`;
 
 function parseArgs(argv) {
   const args = {
@@ -94,28 +78,11 @@ if (ConsumerGroup && typeof ConsumerGroup.prototype.joinAndSync === 'function') 
   };
 }
 
-const stderrLogger = () => ({ namespace, level, label, log }) => {
-  const { message, ...rest } = log;
-  process.stderr.write(`[kafkajs ${label}] ${namespace}: ${message} ${JSON.stringify(rest)}\n`);
-};
-
 async function main() {
-  const watchdog = setTimeout(() => {
-    process.stderr.write(`TIMEOUT: group member ${args.name} (${CLIENT}) did not finish within ${args.timeout} s (hard timeout); giving up\n`);
-    process.exit(EXIT_TIMEOUT);
-  }, args.timeout * 1000);
-  watchdog.unref();
+  startWatchdog(args.timeout, `group member ${args.name} (${CLIENT})`);
 
   emit('started', { client: 'kafkajs', pid: process.pid, group: args.group, topic: args.topic, instance_id: null, strategy: args.strategy });
-  const kafka = new Kafka({
-    clientId: args.name,
-    brokers: [args.bootstrap],
-    connectionTimeout: 10000,
-    requestTimeout: 30000,
-    retry: { retries: 10, initialRetryTime: 200, maxRetryTime: 2000 },
-    logLevel: logLevel.WARN,
-    logCreator: stderrLogger,
-  });
+  const kafka = newKafka(args.name, args.bootstrap, 10);
   const consumer = kafka.consumer({
     groupId: args.group,
     sessionTimeout: args.sessionTimeoutMs,
@@ -182,6 +149,6 @@ async function main() {
 
 main().catch((e) => {
   process.stderr.write(`${e && e.stack ? e.stack : e}\n`);
-  process.stderr.write(`FAILED: group member ${args.name} (${CLIENT}): ${e && e.name ? e.name : 'Error'}: ${e && e.message ? e.message : e}\n`);
+  process.stderr.write(`FAILED: group member ${args.name} (${CLIENT}): ${describeError(e)}\n`);
   process.exit(EXIT_FAILED);
 });
