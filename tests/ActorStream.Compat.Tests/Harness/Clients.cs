@@ -233,22 +233,7 @@ public sealed class ClientProcess : IAsyncDisposable
             return new ClientRun(Description, _process.ExitCode, [.. _stdout], _stderr.ToString(), _watch.Elapsed);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
-    }
+    public ValueTask DisposeAsync() => ProcessControl.KillAndDisposeAsync(_process);
 
     private string Stderr()
     {

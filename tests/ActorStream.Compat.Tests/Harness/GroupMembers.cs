@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -433,7 +432,7 @@ public sealed partial class GroupMember : IAsyncDisposable
     {
         _exitExpected = true;
         if (!HasExited)
-            Signal(SIGKILL);
+            Signal(ProcessControl.SIGKILL);
     }
 
     /// <summary>SIGTERM (kcat closes its consumer cleanly on it).</summary>
@@ -441,7 +440,7 @@ public sealed partial class GroupMember : IAsyncDisposable
     {
         _exitExpected = true;
         if (!HasExited)
-            Signal(SIGTERM);
+            Signal(ProcessControl.SIGTERM);
     }
 
     /// <summary>Waits for the process to end and returns its exit code (fails after the timeout).</summary>
@@ -465,22 +464,10 @@ public sealed partial class GroupMember : IAsyncDisposable
         Assert.True(code == 0, $"member {Name} exited with code {code} when asked to leave.\n{Describe()}");
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _exitExpected = true;
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-        }
-
-        _process.Dispose();
+        _exitExpected = true;
+        return ProcessControl.KillAndDisposeAsync(_process);
     }
 
     /// <summary>A few lines: state, the latest non-record events, the stderr tail.</summary>
@@ -648,27 +635,11 @@ public sealed partial class GroupMember : IAsyncDisposable
         _scenario.Changed();
     }
 
-    private const int SIGKILL = 9;
-    private const int SIGTERM = 15;
-
-    private void Signal(int signal)
-    {
-        if (NativeMethods.kill(_process.Id, signal) != 0 && !_process.HasExited)
-            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"kill({_process.Id}, {signal}) failed for member {Name}");
-    }
+    private void Signal(int signal) => ProcessControl.Signal(_process, signal, $"member {Name}");
 
     [GeneratedRegex(@"^% Group \S+ rebalanced \(memberid (?<memberid>[^)]*)\): (?<kind>assigned|revoked): ?(?<list>.*)$", RegexOptions.CultureInvariant)]
     private static partial Regex KcatRebalance();
 
     [GeneratedRegex(@"\[(\d+)\]", RegexOptions.CultureInvariant)]
     private static partial Regex PartitionRef();
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-#pragma warning disable SA1300, IDE1006 // the libc name
-        internal static extern int kill(int pid, int sig);
-#pragma warning restore SA1300, IDE1006
-    }
 }

@@ -1,8 +1,6 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
-using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.RegularExpressions;
 
@@ -27,7 +25,6 @@ public sealed partial class NodeProcess : IAsyncDisposable
     private readonly Lock _tailLock = new();
     private readonly TaskCompletionSource<(string Host, int Port, Uri? Admin)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _lineCount;
-    private bool _stopped;
     private Uri? _admin;
 
     private NodeProcess(Process process, string description, string dataDirectory)
@@ -122,7 +119,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     {
         if (_process.HasExited)
             throw new InvalidOperationException($"{_description} had already exited with code {_process.ExitCode}. Last output:\n{Tail()}");
-        Signal(SIGTERM);
+        Signal(ProcessControl.SIGTERM);
         using var cts = new CancellationTokenSource(StopTimeout);
         try
         {
@@ -132,12 +129,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
-            _stopped = true;
             throw new NodeStopException($"{_description} did not exit within {StopTimeout.TotalSeconds:0} s of SIGTERM; killed it. Last output:\n{Tail()}");
         }
 
         _process.WaitForExit(); // drains the redirected output
-        _stopped = true;
         if (_process.ExitCode != 0)
             throw new NodeStopException($"{_description} exited with code {_process.ExitCode} after SIGTERM (expected 0). Last output:\n{Tail()}");
     }
@@ -146,29 +141,13 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public async Task KillAsync()
     {
         if (!_process.HasExited)
-            Signal(SIGKILL);
+            Signal(ProcessControl.SIGKILL);
         await _process.WaitForExitAsync();
         _process.WaitForExit();
-        _stopped = true;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_stopped && !_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync();
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // never started or already gone
-        }
-
-        _process.Dispose();
-    }
+    // A stopped node has exited already; whatever still runs is killed.
+    public ValueTask DisposeAsync() => ProcessControl.KillAndDisposeAsync(_process);
 
     /// <summary>The last output lines (stdout and stderr interleaved as received), newest last.</summary>
     public string Tail()
@@ -257,31 +236,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
         return path is not null && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
     }
 
-    private const int SIGKILL = 9;
-    private const int SIGTERM = 15;
-
-    private void Signal(int signal)
-    {
-        // Process.Kill is SIGKILL only; SIGTERM (which runs the node's coordinated shutdown) needs kill(2).
-        if (NativeMethods.kill(_process.Id, signal) != 0)
-        {
-            var errno = Marshal.GetLastPInvokeError();
-            if (!_process.HasExited)
-                throw new Win32Exception(errno, $"kill({_process.Id}, {signal}) failed for {_description}");
-        }
-    }
+    private void Signal(int signal) => ProcessControl.Signal(_process, signal, _description);
 
     [GeneratedRegex(@"ready: kafka=(?<host>[^\s:]+):(?<port>\d+)(?: admin=(?<admin>http://\S+))?", RegexOptions.CultureInvariant)]
     private static partial Regex ReadyLine();
-
-    private static class NativeMethods
-    {
-        [DllImport("libc", SetLastError = true)]
-        [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
-#pragma warning disable SA1300, IDE1006 // the libc name
-        internal static extern int kill(int pid, int sig);
-#pragma warning restore SA1300, IDE1006
-    }
 }
 
 public sealed class NodeStartException(string message) : Exception(message);
