@@ -11,25 +11,14 @@ namespace ActorStream.Compat.Tests;
 /// </summary>
 public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
 {
-    private readonly TempDirectory _directory = new("actorstream-compat-compaction");
+    private readonly OwnNodes _nodes = new(output, "actorstream-compat-compaction");
     private readonly Clients _clients = new(output);
     private NodeProcess? _node;
 
     public async Task InitializeAsync() =>
-        _node = await NodeProcess.StartAsync(_directory.Path, _directory.DataDirectory, extraConfig: "actorstream.broker.log-retention-check-interval = 200 ms\n");
+        _node = await _nodes.StartAsync(extraConfig: "actorstream.broker.log-retention-check-interval = 200 ms\n");
 
-    public async Task DisposeAsync()
-    {
-        if (_node is not null)
-        {
-            output.WriteLine($"--- last output of {_node} ---\n{_node.Tail()}");
-            if (!_node.HasExited)
-                await _node.StopAsync();
-            await _node.DisposeAsync();
-        }
-
-        _directory.Dispose();
-    }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
     [Fact]
     public async Task Clients_read_a_compacted_lz4_topic_with_each_keys_newest_value_and_increasing_offsets()
@@ -70,6 +59,8 @@ public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(newest.OrderBy(kv => kv.Key), last.OrderBy(kv => kv.Key));
             Assert.All(records2, r => Assert.Equal($"value-{r.Offset}", r.Value)); // every survivor sits at its original offset
         }
+
+        await _node.StopAsync(); // a clean SIGTERM shutdown (exit code 0) is part of the contract too
     }
 
     private async Task<List<(long Offset, string? Key, string? Value)>> ReadAll(string client, string topic)

@@ -15,30 +15,14 @@ public sealed class GroupRestartTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int Partitions = 4;
 
-    private readonly TempDirectory _directory = new("actorstream-compat-group-restart");
+    private readonly OwnNodes _nodes = new(output, "actorstream-compat-group-restart");
     private readonly Clients _clients = new(output);
-    private readonly List<NodeProcess> _nodes = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            output.WriteLine($"--- last output of {node} ---\n{node.Tail()}");
-            await node.DisposeAsync();
-        }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
-        _directory.Dispose();
-    }
-
-    private async Task<NodeProcess> Start()
-    {
-        var node = await NodeProcess.StartAsync(_directory.Path, _directory.DataDirectory);
-        _nodes.Add(node);
-        output.WriteLine($"started {node}: {node.BootstrapServers}");
-        return node;
-    }
+    private Task<NodeProcess> Start() => _nodes.StartAsync();
 
     [Fact]
     public async Task Committed_offsets_survive_a_node_restart_and_a_new_member_resumes_from_them()

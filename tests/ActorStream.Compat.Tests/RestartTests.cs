@@ -21,30 +21,14 @@ public sealed class RestartTests(ITestOutputHelper output) : IAsyncLifetime
     private const int AcksAfterRestart = 300;
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(60);
 
-    private readonly TempDirectory _directory = new("actorstream-compat-restart");
+    private readonly OwnNodes _nodes = new(output, "actorstream-compat-restart");
     private readonly Clients _clients = new(output);
-    private readonly List<NodeProcess> _nodes = [];
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        foreach (var node in _nodes)
-        {
-            output.WriteLine($"--- last output of {node} ---\n{node.Tail()}");
-            await node.DisposeAsync();
-        }
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
 
-        _directory.Dispose();
-    }
-
-    private async Task<NodeProcess> Start(int port = 0)
-    {
-        var node = await NodeProcess.StartAsync(_directory.Path, _directory.DataDirectory, port);
-        _nodes.Add(node);
-        output.WriteLine($"started {node}: {node.BootstrapServers}");
-        return node;
-    }
+    private Task<NodeProcess> Start(int port = 0) => _nodes.StartAsync(port);
 
     /// <summary>
     /// SIGTERM: a clean shutdown (exit code 0) must have made every acknowledged record durable; the producer's
