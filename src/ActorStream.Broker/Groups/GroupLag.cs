@@ -12,6 +12,9 @@ namespace ActorStream.Broker.Groups;
 /// </summary>
 public sealed record PartitionLag(TopicPartition TopicPartition, long CommittedOffset, long HighWatermark, long Lag, TimeSpan TimeLag, string? MemberId = null);
 
+/// <summary>A group's description and its lag per partition.</summary>
+public sealed record GroupLagReport(GroupDescription Group, IReadOnlyList<PartitionLag> Partitions);
+
 /// <summary>The group's coordinator cannot answer now (loading, or its offsets partition is offline); retry later.</summary>
 public sealed class GroupUnavailableException(string groupId, ErrorCode error)
     : Exception($"Group '{groupId}' cannot be described now ({error}); retry shortly")
@@ -22,7 +25,12 @@ public sealed class GroupUnavailableException(string groupId, ErrorCode error)
 /// <summary>Computes a group's lag from its committed offsets and the partitions' logs (for the admin API and CLI).</summary>
 public static class GroupLag
 {
-    public static async Task<IReadOnlyList<PartitionLag>> DescribeAsync(BrokerNode broker, string groupId, TimeSpan timeout, CancellationToken cancellationToken = default)
+    public static async Task<IReadOnlyList<PartitionLag>> DescribeAsync(BrokerNode broker, string groupId, TimeSpan timeout, CancellationToken cancellationToken = default) =>
+        (await ReportAsync(broker, groupId, timeout, cancellationToken).ConfigureAwait(false)).Partitions;
+
+    /// <summary>The group as its coordinator describes it, with its lag: one question of each kind to the coordinator.</summary>
+    /// <exception cref="GroupUnavailableException">The coordinator cannot answer now.</exception>
+    public static async Task<GroupLagReport> ReportAsync(BrokerNode broker, string groupId, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(broker);
         var fetched = await broker.Groups.Ask<OffsetsFetched>(new FetchOffsets(groupId, null), timeout, cancellationToken).ConfigureAwait(false);
@@ -50,7 +58,7 @@ public static class GroupLag
             lags.Add(new PartitionLag(topicPartition, committed, highWatermark, lag, timeLag, owners.GetValueOrDefault(topicPartition)));
         }
 
-        return lags;
+        return new GroupLagReport(described, lags);
     }
 
     /// <summary>Which member each partition is assigned to, read from a consumer group's assignments (empty for other protocol types).</summary>

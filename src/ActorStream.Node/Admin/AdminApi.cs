@@ -65,36 +65,29 @@ public sealed class AdminApi(BrokerNode broker, TimeSpan askTimeout, Func<Metada
         return Results.Json(listed.Groups.Select(g => new GroupSummary(g.GroupId, g.ProtocolType, g.State.ToString())).ToList());
     }
 
+    // A coordinator that cannot answer throws GroupUnavailableException: 503 (AdminServer).
     private async Task<IResult> GroupAsync(string groupId, CancellationToken cancellationToken)
     {
-        var group = await broker.Groups.Ask<GroupDescription>(new DescribeGroup(groupId), askTimeout, cancellationToken).ConfigureAwait(false);
-        if (group.Error != ErrorCode.None)
-            return Unavailable(groupId, group.Error);
-        var lag = await LagAsync(groupId, cancellationToken).ConfigureAwait(false);
-        if (group.State == GroupState.Dead && lag.Partitions.Count == 0)
+        var report = await GroupLag.ReportAsync(broker, groupId, askTimeout, cancellationToken).ConfigureAwait(false);
+        var group = report.Group;
+        if (group.State == GroupState.Dead && report.Partitions.Count == 0)
             return NotFound($"Group '{groupId}' does not exist (no members and no committed offsets)");
         bool consumer = group.ProtocolType == "consumer";
         var members = group.Members.Select(m => new MemberView(
             m.MemberId, m.GroupInstanceId, m.ClientId, m.ClientHost, consumer ? ByTopic(ConsumerProtocol.AssignedPartitions(m.Assignment)) : [])).ToList();
-        return Results.Json(new GroupView(groupId, group.State.ToString(), group.ProtocolType, group.Protocol, members, lag));
+        return Results.Json(new GroupView(groupId, group.State.ToString(), group.ProtocolType, group.Protocol, members, LagView(groupId, report.Partitions)));
     }
 
     private async Task<IResult> GroupLagAsync(string groupId, CancellationToken cancellationToken)
     {
-        var lag = await LagAsync(groupId, cancellationToken).ConfigureAwait(false);
-        if (lag.Partitions.Count == 0)
-        {
-            var group = await broker.Groups.Ask<GroupDescription>(new DescribeGroup(groupId), askTimeout, cancellationToken).ConfigureAwait(false);
-            if (group.State == GroupState.Dead)
-                return NotFound($"Group '{groupId}' does not exist (no members and no committed offsets)");
-        }
-
-        return Results.Json(lag);
+        var report = await GroupLag.ReportAsync(broker, groupId, askTimeout, cancellationToken).ConfigureAwait(false);
+        if (report.Group.State == GroupState.Dead && report.Partitions.Count == 0)
+            return NotFound($"Group '{groupId}' does not exist (no members and no committed offsets)");
+        return Results.Json(LagView(groupId, report.Partitions));
     }
 
-    private async Task<GroupLagView> LagAsync(string groupId, CancellationToken cancellationToken)
+    private static GroupLagView LagView(string groupId, IReadOnlyList<PartitionLag> lags)
     {
-        var lags = await GroupLag.DescribeAsync(broker, groupId, askTimeout, cancellationToken).ConfigureAwait(false);
         var partitions = lags.Select(l => new PartitionLagView(
             l.TopicPartition.Topic, l.TopicPartition.Partition, l.CommittedOffset, l.HighWatermark, l.Lag, (long)l.TimeLag.TotalMilliseconds, l.MemberId)).ToList();
         return new GroupLagView(groupId, partitions.Sum(p => p.Lag), partitions.Count == 0 ? 0 : partitions.Max(p => p.TimeLagMs), partitions);
@@ -105,7 +98,4 @@ public sealed class AdminApi(BrokerNode broker, TimeSpan askTimeout, Func<Metada
             .Select(g => new TopicPartitionsView(g.Key, [.. g.Select(p => p.Partition).Order()]))];
 
     private static IResult NotFound(string message) => Results.Json(new ErrorView(message), statusCode: StatusCodes.Status404NotFound);
-
-    private static IResult Unavailable(string groupId, ErrorCode error) =>
-        Results.Json(new ErrorView($"Group '{groupId}' cannot be described now ({error}); retry shortly"), statusCode: StatusCodes.Status503ServiceUnavailable);
 }
