@@ -20,10 +20,8 @@ public sealed partial class ReplicaManager : ReceiveActor
     private readonly List<(IActorRef ReplyTo, long Version)> _waiting = [];
 
     // Partitions whose log failed, with how many restarts were tried; a timer per partition retries them.
-    private readonly Dictionary<TopicPartition, int> _failed = [];
-
-    // The topic id whose log failed: a topic deleted (or deleted and re-created) meanwhile must not find its old files.
-    private readonly Dictionary<TopicPartition, Guid> _failedTopicIds = [];
+    // With the topic id whose log failed: a topic deleted (or deleted and re-created) meanwhile must not find its old files.
+    private readonly Dictionary<TopicPartition, (int Attempts, Guid TopicId)> _failed = [];
 
     // Startup recovery: how many partitions the first metadata image started, and since when (for progress lines).
     private int _recovering;
@@ -80,13 +78,13 @@ public sealed partial class ReplicaManager : ReceiveActor
         });
         Receive<ReplicaReady>(ready =>
         {
-            if (_failed.TryGetValue(ready.TopicPartition, out int attempts) && _registry.OfflineReason(ready.TopicPartition) is not null)
+            if (_failed.TryGetValue(ready.TopicPartition, out var failure) && _registry.OfflineReason(ready.TopicPartition) is not null)
             {
                 // Back, but the failure count stays until it has kept working for the longest backoff: a disk that
                 // is still full fails the next write again, and the retries must slow down, not flap every second.
                 _registry.MarkOnline(ready.TopicPartition);
                 Timers.StartSingleTimer($"restart-{ready.TopicPartition}", new ReplicaStayedUp(ready.TopicPartition), _settings.ReplicaRestartBackoffMax);
-                Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, attempts);
+                Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, failure.Attempts);
             }
 
             NoLongerStarting(ready.TopicPartition);
@@ -124,7 +122,6 @@ public sealed partial class ReplicaManager : ReceiveActor
         Receive<ReplicaStayedUp>(up =>
         {
             _failed.Remove(up.TopicPartition);
-            _failedTopicIds.Remove(up.TopicPartition);
         });
         Receive<RestartFailedReplica>(restart =>
         {
@@ -133,14 +130,15 @@ public sealed partial class ReplicaManager : ReceiveActor
             var tp = restart.TopicPartition;
             if (_image.Topics.TryGetValue(tp.Topic, out var topic) && tp.Partition < topic.Partitions.Length && topic.Partitions[tp.Partition].Leader == _settings.NodeId)
             {
-                if (_failedTopicIds.TryGetValue(tp, out var failedId) && failedId != topic.TopicId && !RemoveFiles(tp, failedId))
+                var failedId = _failed[tp].TopicId;
+                if (failedId != topic.TopicId && !RemoveFiles(tp, failedId))
                 {
                     // Still the old id: the next attempt tries the removal again before it opens anything.
                     Failed(tp, failedId, $"the files of the deleted topic that used this name could not be removed from {DirectoryOf(tp)}");
                     return;
                 }
 
-                Log.LogInformation("Partition {Partition}: reopening its log (attempt {Attempt})", tp, _failed[tp] + 1);
+                Log.LogInformation("Partition {Partition}: reopening its log (attempt {Attempt})", tp, _failed[tp].Attempts + 1);
                 StartReplica(tp, topic, topic.Partitions[tp.Partition]);
             }
             else
@@ -256,9 +254,8 @@ public sealed partial class ReplicaManager : ReceiveActor
     // Offline now; tried again after a backoff that doubles with every failed attempt.
     private void Failed(TopicPartition tp, Guid topicId, string reason)
     {
-        int attempts = _failed.GetValueOrDefault(tp);
-        _failed[tp] = attempts + 1;
-        _failedTopicIds[tp] = topicId;
+        int attempts = _failed.GetValueOrDefault(tp).Attempts;
+        _failed[tp] = (attempts + 1, topicId);
         _registry.MarkOffline(tp, reason);
         double factor = Math.Pow(2, Math.Min(attempts, 30));
         var delay = TimeSpan.FromMilliseconds(Math.Min(_settings.ReplicaRestartBackoffMin.TotalMilliseconds * factor, _settings.ReplicaRestartBackoffMax.TotalMilliseconds));
@@ -276,16 +273,16 @@ public sealed partial class ReplicaManager : ReceiveActor
     {
         // Only when no replica has the directory (one restarting, or being stopped with its files, deletes them itself).
         if (_registry.OfflineReason(tp) is not null && _registry.Find(tp) is null && !_stopping.ContainsKey(tp)
-            && _failedTopicIds.TryGetValue(tp, out var topicId)
-            && (_image?.Topic(tp.Topic) is not { } topic || topic.TopicId != topicId || tp.Partition >= topic.Partitions.Length)
-            && !RemoveFiles(tp, topicId))
+            && _failed.TryGetValue(tp, out var failure)
+            && (_image?.Topic(tp.Topic) is not { } topic || topic.TopicId != failure.TopicId || tp.Partition >= topic.Partitions.Length)
+            && !RemoveFiles(tp, failure.TopicId))
         {
             // Kept failed under the old id, so a topic re-created under the name never opens these files; retried.
-            Failed(tp, topicId, $"the files of deleted topic id {topicId} could not be removed from {DirectoryOf(tp)}");
+            Failed(tp, failure.TopicId, $"the files of deleted topic id {failure.TopicId} could not be removed from {DirectoryOf(tp)}");
             return;
         }
+
         _failed.Remove(tp);
-        _failedTopicIds.Remove(tp);
         _registry.MarkOnline(tp);
         Timers.Cancel($"restart-{tp}");
     }
