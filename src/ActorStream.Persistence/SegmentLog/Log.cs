@@ -248,47 +248,29 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return stem.Length == 20 && long.TryParse(stem, NumberStyles.None, CultureInfo.InvariantCulture, out long value) ? value : -1;
     }
 
-    private static (long RecoveryPoint, long LogStartOffset) ReadCheckpoint(string directory)
-    {
-        var path = Path.Combine(directory, CheckpointFile);
-        if (!File.Exists(path))
-            return (0, 0);
-        var lines = File.ReadAllLines(path);
-        if (lines.Length >= 3 && lines[0] == "1"
-            && long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out long recoveryPoint)
-            && long.TryParse(lines[2], NumberStyles.None, CultureInfo.InvariantCulture, out long logStart))
-        {
-            return (recoveryPoint, logStart);
-        }
+    // log-checkpoint: "1", the recovery point, the log start offset.
+    private static (long RecoveryPoint, long LogStartOffset) ReadCheckpoint(string directory) =>
+        ReadCheckpointFile(Path.Combine(directory, CheckpointFile)) is { Length: >= 2 } values
+            && long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out long recoveryPoint)
+            && long.TryParse(values[1], NumberStyles.None, CultureInfo.InvariantCulture, out long logStart)
+            ? (recoveryPoint, logStart)
+            : (0, 0);
 
-        return (0, 0);
-    }
-
-    // "1", the first offset not yet compacted, and (optional) when kept tombstones may go (ms; absent: none kept).
+    // cleaner-checkpoint: "1", the first offset not yet compacted, and (optional) when kept tombstones may go (ms; absent: none kept).
     private static (long FirstDirtyOffset, long TombstonesDueMs) ReadCleanerCheckpoint(string directory)
     {
-        var path = Path.Combine(directory, CleanerCheckpointFile);
-        if (!File.Exists(path))
+        if (ReadCheckpointFile(Path.Combine(directory, CleanerCheckpointFile)) is not { Length: >= 1 } values
+            || !long.TryParse(values[0], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
+        {
             return (0, long.MaxValue);
-        var lines = File.ReadAllLines(path);
-        if (lines.Length < 2 || lines[0] != "1" || !long.TryParse(lines[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset))
-            return (0, long.MaxValue);
-        long due = lines.Length >= 3 && long.TryParse(lines[2], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ms) ? ms : long.MaxValue;
+        }
+
+        long due = values.Length >= 2 && long.TryParse(values[1], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long ms) ? ms : long.MaxValue;
         return (offset, due);
     }
 
-    private void WriteCleanerCheckpoint(long firstDirtyOffset, long tombstonesDueMs)
-    {
-        var path = Path.Combine(Directory, CleanerCheckpointFile);
-        var tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        {
-            stream.Write(System.Text.Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"1\n{firstDirtyOffset}\n{tombstonesDueMs}\n")));
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
-    }
+    private void WriteCleanerCheckpoint(long firstDirtyOffset, long tombstonesDueMs) =>
+        WriteCheckpointFile(Path.Combine(Directory, CleanerCheckpointFile), firstDirtyOffset, tombstonesDueMs);
 
     /// <summary>
     /// Writes recovery point and log start offset atomically (temp file, fsync, rename). The writer loop (on a roll)
@@ -297,17 +279,28 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     private void WriteCheckpoint()
     {
         lock (_checkpointGate)
-            WriteCheckpointFile();
+            WriteCheckpointFile(Path.Combine(Directory, CheckpointFile), FlushedOffset, LogStartOffset);
     }
 
-    private void WriteCheckpointFile()
+    // The values after the version line "1", or null when the file is missing or of another version.
+    private static string[]? ReadCheckpointFile(string path)
     {
-        var path = Path.Combine(Directory, CheckpointFile);
+        if (!File.Exists(path))
+            return null;
+        var lines = File.ReadAllLines(path);
+        return lines.Length >= 1 && lines[0] == "1" ? lines[1..] : null;
+    }
+
+    // "1" then one value per line, written to a temp file, fsynced and renamed over the old one: a crash leaves one or the other.
+    private static void WriteCheckpointFile(string path, params long[] values)
+    {
         var tmp = path + ".tmp";
         using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
         using (var writer = new StreamWriter(stream))
         {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"1\n{FlushedOffset}\n{LogStartOffset}\n"));
+            writer.Write("1\n");
+            foreach (long value in values)
+                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{value}\n"));
             writer.Flush();
             stream.Flush(flushToDisk: true);
         }
