@@ -23,6 +23,15 @@ public sealed class OfflinePartitionTests(ITestOutputHelper output)
         return response.GetStructs("Responses")![0].GetStructs("PartitionResponses")![0];
     }
 
+    // DeleteTopics v6 of one topic: its error code.
+    private static async Task<short> DeleteTopicAsync(TestClient client, string topic, int correlationId)
+    {
+        var body = Protocol.Messages.DeleteTopics.DeleteTopicsMessages.Request.Create();
+        body.AddStruct("Topics").SetString("Name", topic);
+        body.SetInt32("TimeoutMs", 10_000);
+        return (await CallAsync(client, ApiKey.DeleteTopics, 6, body, correlationId)).GetStructs("Responses")![0].GetInt16("ErrorCode");
+    }
+
     [Fact]
     public async Task A_log_that_fails_under_its_replica_answers_KAFKA_STORAGE_ERROR_and_is_reopened_by_itself()
     {
@@ -84,11 +93,7 @@ public sealed class OfflinePartitionTests(ITestOutputHelper output)
         await CreateTopicAsync(client, "doomed");
         Assert.NotNull(server.Broker.Partitions.OfflineReason(new("doomed", 0)));
 
-        var body = Protocol.Messages.DeleteTopics.DeleteTopicsMessages.Request.Create();
-        body.AddStruct("Topics").SetString("Name", "doomed");
-        body.SetInt32("TimeoutMs", 10_000);
-        var deleted = await CallAsync(client, ApiKey.DeleteTopics, 6, body, correlationId: 2);
-        Assert.Equal(0, deleted.GetStructs("Responses")![0].GetInt16("ErrorCode"));
+        Assert.Equal(0, await DeleteTopicAsync(client, "doomed", correlationId: 2));
         Assert.Null(server.Broker.Partitions.OfflineReason(new("doomed", 0)));
         Assert.Empty(server.Broker.Partitions.Offline);
         Assert.False(File.Exists(blocker), "an offline partition's files go with its topic");
@@ -106,10 +111,7 @@ public sealed class OfflinePartitionTests(ITestOutputHelper output)
         Assert.Equal((short)ErrorCode.KafkaStorageError, (await ProduceAsync(client, "phoenix", 1, "lost", 3)).GetInt16("ErrorCode"));
         await WaitUntilAsync(() => server.Broker.Partitions.OfflineReason(new("phoenix", 0)) is not null);
 
-        var body = Protocol.Messages.DeleteTopics.DeleteTopicsMessages.Request.Create();
-        body.AddStruct("Topics").SetString("Name", "phoenix");
-        body.SetInt32("TimeoutMs", 10_000);
-        Assert.Equal(0, (await CallAsync(client, ApiKey.DeleteTopics, 6, body, correlationId: 4)).GetStructs("Responses")![0].GetInt16("ErrorCode"));
+        Assert.Equal(0, await DeleteTopicAsync(client, "phoenix", correlationId: 4));
         await CreateTopicAsync(client, "phoenix");
 
         var fresh = await ProduceAsync(client, "phoenix", 1, "new", 5);
