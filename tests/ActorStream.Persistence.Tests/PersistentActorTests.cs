@@ -290,9 +290,15 @@ public sealed class PersistentActorTests : TestKit.TestKit
     public async Task A_recovery_handler_that_throws_stops_the_actor()
     {
         await _journal.WriteMessagesAsync([new AtomicWrite([new PersistentRepr("broken", 1, "poison")])]);
-        var actor = Sys.ActorOf(Props.Create(() => new FailingRecovery(TestActor)));
-        Watch(actor);
-        EventFilter.Error(contains: "Recovery of persistenceId [broken] failed").ExpectOne(() => actor.Tell("hello", TestActor));
+        // Recovery starts as soon as the actor is created, so the actor is created inside the filtered block:
+        // created before it, the failure could be logged before the filter starts counting.
+        IActorRef actor = null!;
+        EventFilter.Error(contains: "Recovery of persistenceId [broken] failed").ExpectOne(() =>
+        {
+            actor = Sys.ActorOf(Props.Create(() => new FailingRecovery(TestActor)));
+            Watch(actor);
+            actor.Tell("hello", TestActor);
+        });
         ExpectTerminated(actor);
     }
 
