@@ -82,9 +82,10 @@ public sealed partial class ReplicaManager : ReceiveActor
             {
                 // Back, but the failure count stays until it has kept working for the longest backoff: a disk that
                 // is still full fails the next write again, and the retries must slow down, not flap every second.
+                // Logged first, so whoever sees the partition online finds the line that says so.
+                Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, failure.Attempts);
                 _registry.MarkOnline(ready.TopicPartition);
                 Timers.StartSingleTimer($"restart-{ready.TopicPartition}", new ReplicaStayedUp(ready.TopicPartition), _settings.ReplicaRestartBackoffMax);
-                Log.LogInformation("Partition {Partition} is back online after {Attempts} failure(s)", ready.TopicPartition, failure.Attempts);
             }
 
             NoLongerStarting(ready.TopicPartition);
