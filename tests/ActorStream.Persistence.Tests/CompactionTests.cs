@@ -46,6 +46,101 @@ public class CompactionTests
         Assert.Equal(after, Batches.ReadAll(reopened));
     }
 
+    // 100 records in 400-byte segments (five to a segment), every fifth with a key of its own and the others
+    // updates of 4 keys, compacted; then 60 more, compacted again when secondPass. The first pass leaves every
+    // segment about one record, the second merges those small survivors.
+    private static async Task<Log> WriteTwiceCompactedAsync(string path, ManualClock clock, bool secondPass = true)
+    {
+        var log = Log.Open(path, Compacted, time: clock);
+        for (int i = 0; i < 100; i++)
+            await log.AppendAsLeaderAsync(Batches.Single(i % 5 == 0 ? $"unique{i}" : $"key{i % 4}", $"first{i}", clock.NowMs));
+        Assert.True(log.Compact().Ran);
+        for (int i = 0; i < 60; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"other{i % 3}", $"second{i}", clock.NowMs));
+        if (secondPass)
+            Assert.True(log.Compact().Ran);
+        return log;
+    }
+
+    [Fact]
+    public async Task Neighbouring_segments_that_fit_in_segment_bytes_are_merged()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = await WriteTwiceCompactedAsync(dir.Path, clock, secondPass: false);
+        var before = Batches.ReadAll(log);
+        int segmentsBefore = log.SegmentCount;
+
+        var stats = log.Compact();
+        Assert.True(stats.SegmentsWritten < stats.SegmentsCleaned, $"{stats.SegmentsCleaned} segment(s) cleaned into {stats.SegmentsWritten}");
+        Assert.Equal(segmentsBefore - (stats.SegmentsCleaned - stats.SegmentsWritten), log.SegmentCount);
+        foreach (var file in Directory.GetFiles(dir.Path, "*.log"))
+            Assert.True(new FileInfo(file).Length <= Compacted.SegmentBytes, $"{file} is {new FileInfo(file).Length} bytes");
+
+        // Survivors keep their offsets, each key its newest value, and each is found by offset through the merged index.
+        var after = Batches.ReadAll(log);
+        foreach (var r in after)
+            Assert.Contains(r, before);
+        foreach (var key in before.Select(r => r.Key).Distinct())
+            Assert.Contains(before.Last(r => r.Key == key), after);
+        foreach (var r in after)
+        {
+            using var read = log.Read(r.Offset, 1);
+            Assert.Contains(r, Batches.Records(read.Records.Span));
+        }
+
+        Assert.DoesNotContain(Directory.GetFiles(dir.Path), f => f.EndsWith(".cleaned", StringComparison.Ordinal) || f.EndsWith(".swap", StringComparison.Ordinal) || f.EndsWith(".deleted", StringComparison.Ordinal));
+        var bases = log.SegmentBaseOffsets;
+        await log.DisposeAsync();
+        await using var reopened = Log.Open(dir.Path, Compacted, time: clock);
+        Assert.Equal(bases, reopened.SegmentBaseOffsets);
+        Assert.Equal(after, Batches.ReadAll(reopened));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_merged_swap_interrupted_by_a_crash_replaces_every_segment_it_covers(bool firstOriginalAlreadyDeleted)
+    {
+        // The same log twice: one copy compacted to the end, the other left as a crash in the middle of that swap.
+        using var dir = new TempDirectory();
+        using var crashed = new TempDirectory();
+        var clock = new ManualClock();
+        await (await WriteTwiceCompactedAsync(dir.Path, clock, secondPass: false)).DisposeAsync();
+        foreach (var file in Directory.GetFiles(dir.Path))
+            File.Copy(file, Path.Combine(crashed.Path, Path.GetFileName(file)));
+        long[] originalBases;
+        await using (var original = Log.Open(crashed.Path, Compacted, time: clock))
+            originalBases = [.. original.SegmentBaseOffsets];
+
+        await using var compacted = Log.Open(dir.Path, Compacted, time: clock);
+        Assert.True(compacted.Compact().SegmentsWritten > 0);
+        var expected = Batches.ReadAll(compacted);
+        var bases = compacted.SegmentBaseOffsets;
+        long merged = bases[0];
+        var covered = originalBases.Where(b => b >= merged && b < bases[1]).ToList();
+        Assert.True(covered.Count > 1, $"the first merged segment covers {covered.Count} original segment(s)");
+
+        // The crash: the merged segment is complete as .swap; the originals are still live (the first one perhaps
+        // already renamed to .deleted).
+        foreach (var suffix in new[] { ".log", ".index", ".timeindex" })
+        {
+            var name = merged.ToString("D20", System.Globalization.CultureInfo.InvariantCulture) + suffix;
+            if (firstOriginalAlreadyDeleted)
+                File.Move(Path.Combine(crashed.Path, name), Path.Combine(crashed.Path, name + ".deleted"));
+            File.Copy(Path.Combine(dir.Path, name), Path.Combine(crashed.Path, name + ".swap"));
+        }
+
+        var logger = new ListLogger();
+        await using var recovered = Log.Open(crashed.Path, Compacted, logger, clock);
+        int stillLive = covered.Count - (firstOriginalAlreadyDeleted ? 1 : 0);
+        Assert.True(logger.Lines.Any(l => l.Contains($"replacing {stillLive} segment(s)", StringComparison.Ordinal)), string.Join("\n", logger.Lines));
+        Assert.Equal(expected.Where(r => r.Offset < bases[1]), Batches.ReadAll(recovered).Where(r => r.Offset < bases[1]));
+        Assert.Equal(bases[0], recovered.SegmentBaseOffsets[0]);
+        Assert.Equal(bases[1], recovered.SegmentBaseOffsets[1]);
+        Assert.DoesNotContain(Directory.GetFiles(crashed.Path), f => f.EndsWith(".swap", StringComparison.Ordinal) || f.EndsWith(".deleted", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task Tombstones_are_removed_only_after_delete_retention()
     {

@@ -415,8 +415,8 @@ public sealed class PartitionReplica : PersistentActor
 
         if (done.Cleaned is { SegmentsCleaned: > 0 } stats)
         {
-            Log.LogInformation("Partition {Partition}: compaction cleaned {Segments} segment(s), removed {Records} record(s) and {Tombstones} tombstone(s), {Before} -> {After} bytes",
-                TopicPartition, stats.SegmentsCleaned, stats.RecordsRemoved, stats.TombstonesRemoved, stats.BytesBefore, stats.BytesAfter);
+            Log.LogInformation("Partition {Partition}: compaction cleaned {Segments} segment(s) into {Written}, removed {Records} record(s) and {Tombstones} tombstone(s), {Before} -> {After} bytes",
+                TopicPartition, stats.SegmentsCleaned, stats.SegmentsWritten, stats.RecordsRemoved, stats.TombstonesRemoved, stats.BytesBefore, stats.BytesAfter);
         }
     }
 

@@ -13,9 +13,11 @@ public sealed partial class Log
     /// the cleaner checkpoint on) is at least min.cleanable.dirty.ratio of the compactable log, or its oldest record
     /// is older than max.compaction.lag.ms, or kept tombstones have reached delete.retention.ms. The active segment
     /// and segments holding records younger than min.compaction.lag.ms are never compacted. Keys are taken from the
-    /// dirty part only; every compactable segment is then rewritten without the records they supersede. Each changed
-    /// segment goes to <c>.cleaned</c> files, renamed to <c>.swap</c> and swapped in; recovery finishes an
-    /// interrupted swap. Batches that cannot be decoded, and control batches, are kept byte for byte.
+    /// dirty part only; every compactable segment is then rewritten without the records they supersede. Neighbouring
+    /// segments that together fit in segment.bytes (and in the index limit and an int of relative offsets) are
+    /// rewritten into one, so a compacted log does not pile up ever smaller segments. Each changed group goes to
+    /// <c>.cleaned</c> files named for its first segment, renamed to <c>.swap</c> and swapped in for the whole group;
+    /// recovery finishes an interrupted swap. Batches that cannot be decoded, and control batches, are kept byte for byte.
     /// </summary>
     /// <exception cref="LogCorruptException">A compactable segment holds a corrupt batch; nothing is swapped.</exception>
     public CleanerStats Compact()
@@ -59,37 +61,40 @@ public sealed partial class Log
             var latest = BuildOffsetMap(dirty);
             long deleteHorizon = now - config.DeleteRetentionMs;
             int cleaned = 0;
+            int written = 0;
             long removed = 0;
             long tombstones = 0;
             long before = 0;
             long after = 0;
             int undecodable = 0;
             long nextTombstoneDue = long.MaxValue;
-            foreach (var segment in candidates)
+            foreach (var group in GroupBySize(candidates, end, config))
             {
-                bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
-                var result = CleanSegment(segment, latest, dropTombstones);
+                var result = CleanGroup(group, latest, deleteHorizon);
                 undecodable += result.Undecodable;
                 if (result.TombstonesKept)
                 {
-                    long due = segment.MaxTimestamp > long.MaxValue - config.DeleteRetentionMs ? long.MaxValue : segment.MaxTimestamp + config.DeleteRetentionMs;
+                    // The next pass judges the group by its newest record, as one segment.
+                    long newest = group.Max(segment => segment.MaxTimestamp);
+                    long due = newest > long.MaxValue - config.DeleteRetentionMs ? long.MaxValue : newest + config.DeleteRetentionMs;
                     nextTombstoneDue = Math.Min(nextTombstoneDue, due);
                 }
                 if (result.Replacement is null)
                     continue;
 
-                before += segment.Size;
+                before += group.Sum(segment => segment.Size);
                 after += result.Replacement.Size;
                 removed += result.Removed;
                 tombstones += result.Tombstones;
-                cleaned++;
-                Swap(segment, result.Replacement);
+                cleaned += group.Length;
+                written++;
+                Swap(group, result.Replacement);
             }
 
             WriteCleanerCheckpoint(end, nextTombstoneDue);
             Volatile.Write(ref _firstDirtyOffset, end);
             Volatile.Write(ref _tombstonesDueMs, nextTombstoneDue);
-            return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable) { DirtyRatio = ratio, Ran = true };
+            return new CleanerStats(cleaned, removed, tombstones, before, after, undecodable) { DirtyRatio = ratio, Ran = true, SegmentsWritten = written };
         }
         finally
         {
@@ -135,104 +140,157 @@ public sealed partial class Log
             throw new LogCorruptException(segment.LogPath, reader.ErrorPosition, -1, reader.ErrorReason ?? reader.Error.ToString());
     }
 
+    /// <summary>
+    /// Kafka's groupSegmentsBySize: runs of neighbouring segments whose sizes add up to at most segment.bytes, whose
+    /// index entries fit one index, and whose offsets stay within an int of the first base offset (the indexes hold
+    /// offsets relative to it). Sizes are taken before cleaning, so the merged segment never outgrows a rolled one.
+    /// </summary>
+    private static List<LogSegment[]> GroupBySize(LogSegment[] segments, long end, LogConfig config)
+    {
+        int maxOffsetEntries = config.MaxIndexSize / SparseIndex.EntrySizeOf(IndexKind.Offset);
+        int maxTimeEntries = config.MaxIndexSize / SparseIndex.EntrySizeOf(IndexKind.Time);
+        var groups = new List<LogSegment[]>();
+        int first = 0;
+        while (first < segments.Length)
+        {
+            long size = segments[first].Size;
+            long offsetEntries = segments[first].OffsetIndex.Count;
+            long timeEntries = segments[first].TimeIndex.Count;
+            int next = first + 1;
+            while (next < segments.Length)
+            {
+                var candidate = segments[next];
+                long lastOffset = (next + 1 < segments.Length ? segments[next + 1].BaseOffset : end) - 1;
+                if (size + candidate.Size > config.SegmentBytes
+                    || offsetEntries + candidate.OffsetIndex.Count >= maxOffsetEntries
+                    || timeEntries + candidate.TimeIndex.Count >= maxTimeEntries
+                    || lastOffset - segments[first].BaseOffset > int.MaxValue)
+                {
+                    break;
+                }
+
+                size += candidate.Size;
+                offsetEntries += candidate.OffsetIndex.Count;
+                timeEntries += candidate.TimeIndex.Count;
+                next++;
+            }
+
+            groups.Add(segments[first..next]);
+            first = next;
+        }
+
+        return groups;
+    }
+
+    /// <summary>
+    /// Rewrites a group of segments into one <c>.cleaned</c> segment named for the first, without the records that
+    /// <paramref name="latest"/> supersedes and, in segments older than the delete horizon, without tombstones.
+    /// Returns no replacement when a single segment would come out unchanged.
+    /// </summary>
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
-    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanSegment(
-        LogSegment segment, Dictionary<byte[], long> latest, bool dropTombstones)
+    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanGroup(
+        LogSegment[] group, Dictionary<byte[], long> latest, long deleteHorizon)
     {
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
-        var output = LogSegment.Create(Directory, segment.BaseOffset, Config, segment.CreatedMs, LogSegment.CleanedSuffix);
+        long baseOffset = group[0].BaseOffset;
+        var output = LogSegment.Create(Directory, baseOffset, Config, group[^1].CreatedMs, LogSegment.CleanedSuffix);
         long removed = 0;
         long tombstones = 0;
         int undecodable = 0;
         bool tombstonesKept = false;
-        bool changed = false;
+        bool changed = group.Length > 1;
         long position = 0;
         using var builder = new RecordBatchBuilder();
         try
         {
-            using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
-            while (reader.MoveNext())
+            foreach (var segment in group)
             {
-                var batch = reader.CurrentBatch;
-                ReadOnlySpan<byte> bytes = reader.Current;
-                if (!batch.IsControl && !RecordCompression.CanDecompress(batch.Compression))
+                bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
+                using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
+                while (reader.MoveNext())
                 {
-                    undecodable++;
-                    _logger.LogWarning(
-                        "Segment log cleaner: batch [{Base}, {Last}] in {File} is compressed with {Codec}, which this build cannot decode; kept unchanged",
-                        batch.BaseOffset, batch.LastOffset, segment.LogPath, batch.Compression);
-                }
-                else if (!batch.IsControl)
-                {
-                    int kept = 0;
-                    int total = 0;
-                    long batchTombstones = 0;
-                    string? unreadable = null;
-                    try
+                    var batch = reader.CurrentBatch;
+                    ReadOnlySpan<byte> bytes = reader.Current;
+                    if (!batch.IsControl && !RecordCompression.CanDecompress(batch.Compression))
                     {
-                        foreach (var record in batch.GetRecords())
-                        {
-                            total++;
-                            if (Keep(record, lookup, dropTombstones, ref batchTombstones))
-                            {
-                                kept++;
-                                tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
-                            }
-                        }
-                    }
-                    catch (CorruptRecordException e)
-                    {
-                        // A producer's batch whose CRC holds but whose compressed records do not decode.
-                        unreadable = e.Message;
                         undecodable++;
                         _logger.LogWarning(
-                            "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be decoded ({Reason}); kept unchanged",
-                            batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
+                            "Segment log cleaner: batch [{Base}, {Last}] in {File} is compressed with {Codec}, which this build cannot decode; kept unchanged",
+                            batch.BaseOffset, batch.LastOffset, segment.LogPath, batch.Compression);
                     }
-
-                    if (unreadable is null)
-                        tombstones += batchTombstones;
-                    if (unreadable is null && kept < total)
+                    else if (!batch.IsControl)
                     {
-                        changed = true;
-                        removed += total - kept;
-                        if (kept == 0)
-                            continue;
+                        int kept = 0;
+                        int total = 0;
+                        long batchTombstones = 0;
+                        string? unreadable = null;
                         try
                         {
-                            builder.ResetLike(batch, batch.Compression);
-                            long ignored = 0;
                             foreach (var record in batch.GetRecords())
                             {
-                                if (Keep(record, lookup, dropTombstones, ref ignored))
-                                    builder.AppendCopy(record);
+                                total++;
+                                if (Keep(record, lookup, dropTombstones, ref batchTombstones))
+                                {
+                                    kept++;
+                                    tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
+                                }
                             }
-
-                            bytes = builder.Build().Span;
                         }
-                        catch (ArgumentException e)
+                        catch (CorruptRecordException e)
                         {
-                            // Records a builder refuses (offsets out of order, a timestamp below -1): keep the batch as written.
+                            // A producer's batch whose CRC holds but whose compressed records do not decode.
+                            unreadable = e.Message;
                             undecodable++;
-                            removed -= total - kept;
                             _logger.LogWarning(
-                                "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be rewritten ({Reason}); kept unchanged",
+                                "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be decoded ({Reason}); kept unchanged",
                                 batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
                         }
+
+                        if (unreadable is null)
+                            tombstones += batchTombstones;
+                        if (unreadable is null && kept < total)
+                        {
+                            changed = true;
+                            removed += total - kept;
+                            if (kept == 0)
+                                continue;
+                            try
+                            {
+                                builder.ResetLike(batch, batch.Compression);
+                                long ignored = 0;
+                                foreach (var record in batch.GetRecords())
+                                {
+                                    if (Keep(record, lookup, dropTombstones, ref ignored))
+                                        builder.AppendCopy(record);
+                                }
+
+                                bytes = builder.Build().Span;
+                            }
+                            catch (ArgumentException e)
+                            {
+                                // Records a builder refuses (offsets out of order, a timestamp below -1): keep the batch as written.
+                                undecodable++;
+                                removed -= total - kept;
+                                _logger.LogWarning(
+                                    "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be rewritten ({Reason}); kept unchanged",
+                                    batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
+                            }
+                        }
                     }
+
+                    RandomAccess.Write(output.File, bytes, position);
+                    var written = new RecordBatch(bytes);
+                    output.OnBatchAppended(Config, position, written.BaseOffset, written.LastOffset, written.MaxTimestamp, written.SizeInBytes);
+                    position += bytes.Length;
                 }
 
-                RandomAccess.Write(output.File, bytes, position);
-                var written = new RecordBatch(bytes);
-                output.OnBatchAppended(Config, position, written.BaseOffset, written.LastOffset, written.MaxTimestamp, written.SizeInBytes);
-                position += bytes.Length;
+                ThrowIfCorrupt(segment, reader);
             }
 
-            ThrowIfCorrupt(segment, reader);
             if (!changed)
             {
                 output.Dispose();
-                LogSegment.DeleteAll(Directory, segment.BaseOffset, LogSegment.CleanedSuffix);
+                LogSegment.DeleteAll(Directory, baseOffset, LogSegment.CleanedSuffix);
                 return (null, 0, 0, undecodable, tombstonesKept);
             }
 
@@ -244,7 +302,7 @@ public sealed partial class Log
         catch
         {
             output.Dispose();
-            LogSegment.DeleteAll(Directory, segment.BaseOffset, LogSegment.CleanedSuffix);
+            LogSegment.DeleteAll(Directory, baseOffset, LogSegment.CleanedSuffix);
             throw;
         }
     }
@@ -264,21 +322,30 @@ public sealed partial class Log
         return true;
     }
 
-    /// <summary>Kafka's swap: cleaned → swap, original → deleted, swap → live, then delete the original.</summary>
-    private void Swap(LogSegment original, LogSegment replacement)
+    /// <summary>
+    /// Kafka's swap: cleaned → swap, originals → deleted, swap → live, then delete the originals. A crash in between
+    /// leaves a .swap file that recovery puts in place of every segment it covers (see CleanLeftovers).
+    /// </summary>
+    private void Swap(LogSegment[] originals, LogSegment replacement)
     {
         replacement.RenameAll(LogSegment.CleanedSuffix, LogSegment.SwapSuffix);
         lock (_structureLock)
         {
-            original.RenameAll("", LogSegment.DeletedSuffix);
+            foreach (var original in originals)
+                original.RenameAll("", LogSegment.DeletedSuffix);
             replacement.RenameAll(LogSegment.SwapSuffix, "");
-            var segments = (LogSegment[])_segments.Clone();
-            segments[Array.IndexOf(segments, original)] = replacement;
-            Volatile.Write(ref _segments, segments);
+            var segments = new List<LogSegment>(_segments);
+            int at = segments.IndexOf(originals[0]);
+            segments.RemoveRange(at, originals.Length);
+            segments.Insert(at, replacement);
+            Volatile.Write(ref _segments, segments.ToArray());
         }
 
-        original.Dispose();
-        LogSegment.DeleteAll(Directory, original.BaseOffset, LogSegment.DeletedSuffix);
+        foreach (var original in originals)
+        {
+            original.Dispose();
+            LogSegment.DeleteAll(Directory, original.BaseOffset, LogSegment.DeletedSuffix);
+        }
     }
 
     private sealed class ByteArrayComparer : IEqualityComparer<byte[]>, IAlternateEqualityComparer<ReadOnlySpan<byte>, byte[]>

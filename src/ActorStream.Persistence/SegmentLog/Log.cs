@@ -209,14 +209,24 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
             }
         }
 
-        // A .log.swap is a finished compaction output whose swap was interrupted: it replaces the original.
+        // A .log.swap is a finished compaction output whose swap was interrupted: it replaces every segment it covers,
+        // from its base offset to its last offset (compaction may have merged several into it). Merged segments past
+        // its last offset held only records it dropped: left live, they are compacted again by the next pass.
         foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.LogSuffix + LogSegment.SwapSuffix).ToList())
         {
             long baseOffset = TryParseBaseOffset(Path.GetFileName(path), LogSegment.LogSuffix + LogSegment.SwapSuffix);
             if (baseOffset < 0)
                 continue;
-            logger.LogWarning("Segment log {Directory}: completing interrupted swap of segment {Base}", directory, baseOffset);
-            LogSegment.DeleteAll(directory, baseOffset, "");
+            long lastOffset = Math.Max(baseOffset, LastOffsetIn(path));
+            var replaced = System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.LogSuffix)
+                .Select(live => TryParseBaseOffset(Path.GetFileName(live), LogSegment.LogSuffix))
+                .Where(live => live >= baseOffset && live <= lastOffset)
+                .Order()
+                .ToList();
+            logger.LogWarning("Segment log {Directory}: completing interrupted compaction swap of segment {Base} (replacing {Count} segment(s): {Replaced})",
+                directory, baseOffset, replaced.Count, string.Join(", ", replaced));
+            foreach (long live in replaced)
+                LogSegment.DeleteAll(directory, live, "");
             foreach (var kind in new[] { LogSegment.LogSuffix, LogSegment.IndexSuffix, LogSegment.TimeIndexSuffix })
             {
                 var from = LogSegment.PathFor(directory, baseOffset, kind + LogSegment.SwapSuffix);
@@ -238,6 +248,17 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
                 File.Delete(path);
             }
         }
+    }
+
+    // The last offset of the last whole batch in a segment file, or -1 when it holds none.
+    private static long LastOffsetIn(string path)
+    {
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new BatchFileReader(file, 0, RandomAccess.GetLength(file), validateCrc: false);
+        long last = -1;
+        while (reader.MoveNext())
+            last = reader.CurrentBatch.LastOffset;
+        return last;
     }
 
     private static long TryParseBaseOffset(string fileName, string suffix)

@@ -63,4 +63,7 @@ public sealed record CleanerStats(int SegmentsCleaned, long RecordsRemoved, long
 
     /// <summary>The dirty share of the compactable log when the pass was considered.</summary>
     public double DirtyRatio { get; init; }
+
+    /// <summary>Segments written in place of the <see cref="SegmentsCleaned"/> ones (fewer when neighbours were merged).</summary>
+    public int SegmentsWritten { get; init; }
 }
