@@ -142,6 +142,63 @@ public class CompactionTests
     }
 
     [Fact]
+    public async Task A_tombstone_merged_with_newer_records_still_goes_once_its_own_batch_is_older_than_delete_retention()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        long t0 = clock.NowMs;
+        await using var log = Log.Open(dir.Path, Compacted, time: clock);
+        await log.AppendAsLeaderAsync(Batches.Single("a", "1", clock.NowMs));
+        await log.AppendAsLeaderAsync(Batches.Single("a", null, clock.NowMs)); // the tombstone, offset 1
+        for (int i = 0; i < 20; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("b", $"{i}", clock.NowMs));
+        log.Compact(); // the tombstone is young: kept
+
+        // Newer records, compacted until their survivors share a segment with the tombstone.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        for (int round = 0; round < 3 && log.SegmentBaseOffsets.Count(b => b <= 1) == 1 && SegmentEnd(log, 0) <= 22; round++)
+        {
+            for (int i = 0; i < 20; i++)
+                await log.AppendAsLeaderAsync(Batches.Single($"c{round}", $"{i}", clock.NowMs));
+            log.Compact();
+        }
+
+        Assert.True(SegmentEnd(log, 0) > 22, "the tombstone's segment was merged with the newer records");
+        Assert.Contains(Batches.ReadAll(log), r => r is { Offset: 1, Key: "a", Value: null });
+
+        // Past delete.retention.ms for the tombstone, not for the records now beside it: it goes anyway.
+        clock.Advance(TimeSpan.FromMilliseconds(Compacted.DeleteRetentionMs - 30_000 + 1));
+        Assert.True(clock.NowMs - t0 > Compacted.DeleteRetentionMs);
+        var stats = log.Compact();
+        Assert.True(stats.Ran, "kept tombstones falling due start a pass");
+        Assert.Equal(1, stats.TombstonesRemoved);
+        Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
+    }
+
+    // The base offset of the segment after the one at index i (or the log end): how far segment i reaches.
+    private static long SegmentEnd(Log log, int i) => i + 1 < log.SegmentCount ? log.SegmentBaseOffsets[i + 1] : log.LogEndOffset;
+
+    [Fact]
+    public async Task Records_below_the_log_start_offset_leave_the_disk_when_their_segment_is_compacted()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        await using var log = await WriteTwiceCompactedAsync(dir.Path, clock, secondPass: false);
+        // A segment holding two or more records, its second record becomes the log start: the segment crosses it.
+        var all = Batches.ReadAll(log);
+        var bases = log.SegmentBaseOffsets;
+        int crossing = Enumerable.Range(0, bases.Count - 1).First(i => all.Count(r => r.Offset >= bases[i] && r.Offset < bases[i + 1]) >= 2);
+        long start = all.Where(r => r.Offset >= bases[crossing]).Skip(1).First().Offset;
+        log.DeleteRecordsBefore(start);
+        Assert.Equal(bases[crossing], log.SegmentBaseOffsets[0]); // the segments wholly below it are gone, this one stays
+
+        Assert.True(log.Compact().SegmentsWritten > 0);
+        var onDisk = Directory.GetFiles(dir.Path, "*.log").SelectMany(f => Batches.Records(File.ReadAllBytes(f))).ToList();
+        Assert.DoesNotContain(onDisk, r => r.Offset < start);
+        Assert.Equal(all.Where(r => r.Offset >= start).Select(r => r.Key).Distinct().Order(), Batches.ReadAll(log).Select(r => r.Key).Distinct().Order());
+    }
+
+    [Fact]
     public async Task Tombstones_are_removed_only_after_delete_retention()
     {
         using var dir = new TempDirectory();

@@ -111,6 +111,16 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void A_directory_can_be_fsynced_and_a_missing_one_is_an_IOException()
+    {
+        using var dir = new TempDirectory();
+        DirectorySync.Flush(dir.Path);
+        var missing = Path.Combine(dir.Path, "missing");
+        var error = Assert.Throws<IOException>(() => DirectorySync.Flush(missing));
+        Assert.Contains(missing, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Leftovers_of_interrupted_deletes_and_compactions_are_cleaned()
     {
         using var dir = new TempDirectory();

@@ -251,13 +251,8 @@ public sealed class PartitionReplica : PersistentActor
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: transactional batches are not supported");
             if (batch.RecordCount != batch.LastOffsetDelta + 1 || batch.RecordCount <= 0)
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: batch says {batch.RecordCount} records but spans {batch.LastOffsetDelta + 1} offsets");
-            if (_policy.LogConfig.CleanupPolicy.HasFlag(CleanupPolicy.Compact) && RequireKeys(batch) is { } refused)
+            if (CheckRecords(batch) is { } refused)
                 return refused;
-            if (_policy.TimestampType == TimestampType.CreateTime && (_policy.TimestampBeforeMaxMs != long.MaxValue || _policy.TimestampAfterMaxMs != long.MaxValue)
-                && TimestampsOutOfRange(batch) is { } stale)
-            {
-                return stale;
-            }
         }
 
         if (scanner.Error != ScanError.None)
@@ -307,53 +302,47 @@ public sealed class PartitionReplica : PersistentActor
         }
     }
 
-    // message.timestamp.before.max.ms / after.max.ms (KIP-937): the batch's max timestamp bounds the future side; the
-    // past side needs every record's timestamp, so only a topic with that limit set reads inside the batch.
-    private AppendResult? TimestampsOutOfRange(RecordBatch batch)
+    // The checks that read inside a batch, in one pass over its records: a compacted topic refuses keyless records
+    // (compaction keeps the latest record per key, so a keyless one has no place there; Kafka refuses it too), and
+    // message.timestamp.before.max.ms / after.max.ms (KIP-937) bound CreateTime timestamps. The batch's max timestamp
+    // bounds the future side; the past side needs every record's timestamp. Other topics never decode a batch here.
+    private AppendResult? CheckRecords(RecordBatch batch)
     {
+        bool requireKeys = _policy.LogConfig.CleanupPolicy.HasFlag(CleanupPolicy.Compact);
+        bool checkTimestamps = _policy.TimestampType == TimestampType.CreateTime
+            && (_policy.TimestampBeforeMaxMs != long.MaxValue || _policy.TimestampAfterMaxMs != long.MaxValue);
+        if (!requireKeys && !checkTimestamps)
+            return null;
+
         long now = Context.System.Clock.UtcNow.ToUnixTimeMilliseconds();
-        long earliest = _policy.TimestampBeforeMaxMs == long.MaxValue ? long.MinValue : now - _policy.TimestampBeforeMaxMs;
-        long latest = _policy.TimestampAfterMaxMs > long.MaxValue - now ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
-        AppendResult OutOfRange(long timestamp, int offsetDelta) => AppendResult.Failed(ErrorCode.InvalidTimestamp,
+        long earliest = !checkTimestamps || _policy.TimestampBeforeMaxMs == long.MaxValue ? long.MinValue : now - _policy.TimestampBeforeMaxMs;
+        long latest = !checkTimestamps || _policy.TimestampAfterMaxMs > long.MaxValue - now ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
+        AppendResult OutOfRange(long timestamp, long offsetDelta) => AppendResult.Failed(ErrorCode.InvalidTimestamp,
             $"Timestamp {timestamp} of message with offset delta {offsetDelta} is out of range for {TopicPartition}: it should be within [{earliest}, {latest}] (message.timestamp.before.max.ms / after.max.ms around the broker's clock {now})");
         if (batch.MaxTimestamp > latest)
             return OutOfRange(batch.MaxTimestamp, batch.LastOffsetDelta);
-        if (earliest == long.MinValue)
-            return null;
         if (!RecordCompression.CanDecompress(batch.Compression))
+        {
+            // No codec here to look inside: the base timestamp is the one record timestamp we can read; the cleaner
+            // keeps such a batch whole, keys or not.
             return batch.BaseTimestamp != RecordBatchLayout.NoTimestamp && batch.BaseTimestamp < earliest ? OutOfRange(batch.BaseTimestamp, 0) : null;
+        }
+
+        if (!requireKeys && earliest == long.MinValue)
+            return null;
         try
         {
             foreach (var record in batch.GetRecords())
             {
-                // As Kafka: a record without a timestamp (-1, e.g. converted from message format v0) is not checked.
-                if (record.Timestamp != RecordBatchLayout.NoTimestamp && record.Timestamp < earliest)
-                    return OutOfRange(record.Timestamp, (int)(record.Offset - batch.BaseOffset));
-            }
-        }
-        catch (CorruptRecordException e)
-        {
-            return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: {e.Message}");
-        }
-
-        return null;
-    }
-
-    // Compaction keeps the latest record per key, so a keyless record has no place in a compacted topic: Kafka
-    // refuses it, and so do we. This is the one append that reads a compressed batch's records.
-    private AppendResult? RequireKeys(RecordBatch batch)
-    {
-        if (!RecordCompression.CanDecompress(batch.Compression))
-            return null; // no codec here to look inside; the cleaner keeps such a batch whole
-        try
-        {
-            foreach (var record in batch.GetRecords())
-            {
-                if (record.IsKeyNull)
+                if (requireKeys && record.IsKeyNull)
                 {
                     return AppendResult.Failed(ErrorCode.InvalidRecord,
                         $"Compacted topic cannot accept message without key in topic partition {TopicPartition} (offset delta {record.Offset - batch.BaseOffset} of the batch)");
                 }
+
+                // As Kafka: a record without a timestamp (-1, e.g. converted from message format v0) is not checked.
+                if (record.Timestamp != RecordBatchLayout.NoTimestamp && record.Timestamp < earliest)
+                    return OutOfRange(record.Timestamp, record.Offset - batch.BaseOffset);
             }
         }
         catch (CorruptRecordException e)

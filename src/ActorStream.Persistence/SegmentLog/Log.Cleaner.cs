@@ -8,8 +8,9 @@ public sealed partial class Log
 {
     /// <summary>
     /// Compacts the log (cleanup.policy contains compact), as Kafka's cleaner does: keeps the latest record per key
-    /// and every keyless record, preserving offsets; drops tombstones once their segment's max timestamp is older
-    /// than delete.retention.ms. It runs only when due: the dirty part (segments appended since the last pass, from
+    /// and every keyless record, preserving offsets; drops tombstones once their batch's max timestamp is older
+    /// than delete.retention.ms (per batch, not per segment, so that merging a tombstone's segment with newer ones
+    /// cannot put its removal off for ever). It runs only when due: the dirty part (segments appended since the last pass, from
     /// the cleaner checkpoint on) is at least min.cleanable.dirty.ratio of the compactable log, or its oldest record
     /// is older than max.compaction.lag.ms, or kept tombstones have reached delete.retention.ms. The active segment
     /// and segments holding records younger than min.compaction.lag.ms are never compacted. Keys are taken from the
@@ -43,7 +44,16 @@ public sealed partial class Log
 
             if (compactable == 0)
                 return CleanerStats.None;
-            var candidates = segments[..compactable];
+
+            // Segments wholly below the log start offset are retention's to delete; merged into later ones, they
+            // would cross the start and stay on disk.
+            int first = 0;
+            long logStart = LogStartOffset;
+            while (first < compactable && segments[first + 1].BaseOffset <= logStart)
+                first++;
+            if (first >= compactable)
+                return CleanerStats.None;
+            var candidates = segments[first..compactable];
             long end = segments[compactable].BaseOffset;
             long firstDirty = Math.Clamp(Volatile.Read(ref _firstDirtyOffset), candidates[0].BaseOffset, end);
             // A segment is dirty when any of it is at or past the checkpoint (after a recovery truncation the checkpoint
@@ -70,15 +80,9 @@ public sealed partial class Log
             long nextTombstoneDue = long.MaxValue;
             foreach (var group in GroupBySize(candidates, end, config))
             {
-                var result = CleanGroup(group, latest, deleteHorizon);
+                var result = CleanGroup(group, latest, deleteHorizon, logStart);
                 undecodable += result.Undecodable;
-                if (result.TombstonesKept)
-                {
-                    // The next pass judges the group by its newest record, as one segment.
-                    long newest = group.Max(segment => segment.MaxTimestamp);
-                    long due = newest > long.MaxValue - config.DeleteRetentionMs ? long.MaxValue : newest + config.DeleteRetentionMs;
-                    nextTombstoneDue = Math.Min(nextTombstoneDue, due);
-                }
+                nextTombstoneDue = Math.Min(nextTombstoneDue, result.TombstonesDueMs);
                 if (result.Replacement is null)
                     continue;
 
@@ -143,10 +147,12 @@ public sealed partial class Log
     /// <summary>
     /// Kafka's groupSegmentsBySize: runs of neighbouring segments whose sizes add up to at most segment.bytes, whose
     /// index entries fit one index, and whose offsets stay within an int of the first base offset (the indexes hold
-    /// offsets relative to it). Sizes are taken before cleaning, so the merged segment never outgrows a rolled one.
+    /// offsets relative to it). Sizes are taken before cleaning; a rebuilt batch is no bigger than the original but
+    /// for recompression noise, hence the headroom below int.MaxValue (positions in a segment are ints).
     /// </summary>
     private static List<LogSegment[]> GroupBySize(LogSegment[] segments, long end, LogConfig config)
     {
+        long maxBytes = Math.Min(config.SegmentBytes, int.MaxValue / 2);
         int maxOffsetEntries = config.MaxIndexSize / SparseIndex.EntrySizeOf(IndexKind.Offset);
         int maxTimeEntries = config.MaxIndexSize / SparseIndex.EntrySizeOf(IndexKind.Time);
         var groups = new List<LogSegment[]>();
@@ -161,7 +167,7 @@ public sealed partial class Log
             {
                 var candidate = segments[next];
                 long lastOffset = (next + 1 < segments.Length ? segments[next + 1].BaseOffset : end) - 1;
-                if (size + candidate.Size > config.SegmentBytes
+                if (size + candidate.Size > maxBytes
                     || offsetEntries + candidate.OffsetIndex.Count >= maxOffsetEntries
                     || timeEntries + candidate.TimeIndex.Count >= maxTimeEntries
                     || lastOffset - segments[first].BaseOffset > int.MaxValue)
@@ -184,20 +190,23 @@ public sealed partial class Log
 
     /// <summary>
     /// Rewrites a group of segments into one <c>.cleaned</c> segment named for the first, without the records that
-    /// <paramref name="latest"/> supersedes and, in segments older than the delete horizon, without tombstones.
-    /// Returns no replacement when a single segment would come out unchanged.
+    /// <paramref name="latest"/> supersedes, in batches older than the delete horizon without tombstones, and
+    /// without batches below the log start offset.
+    /// Returns no replacement when a single segment would come out unchanged, and when the kept tombstones are due
+    /// (their batch's max timestamp plus delete.retention.ms; <see cref="long.MaxValue"/> when none is kept).
     /// </summary>
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
-    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, bool TombstonesKept) CleanGroup(
-        LogSegment[] group, Dictionary<byte[], long> latest, long deleteHorizon)
+    private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, long TombstonesDueMs) CleanGroup(
+        LogSegment[] group, Dictionary<byte[], long> latest, long deleteHorizon, long logStart)
     {
+        long retentionMs = Config.DeleteRetentionMs;
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
         long baseOffset = group[0].BaseOffset;
         var output = LogSegment.Create(Directory, baseOffset, Config, group[^1].CreatedMs, LogSegment.CleanedSuffix);
         long removed = 0;
         long tombstones = 0;
         int undecodable = 0;
-        bool tombstonesKept = false;
+        long tombstonesDue = long.MaxValue;
         bool changed = group.Length > 1;
         long position = 0;
         using var builder = new RecordBatchBuilder();
@@ -205,12 +214,24 @@ public sealed partial class Log
         {
             foreach (var segment in group)
             {
-                bool dropTombstones = segment.MaxTimestamp < deleteHorizon;
                 using var reader = new BatchFileReader(segment.File, 0, segment.Size, validateCrc: true);
                 while (reader.MoveNext())
                 {
                     var batch = reader.CurrentBatch;
                     ReadOnlySpan<byte> bytes = reader.Current;
+                    // A batch without timestamps (converted from message format 0) is as old as its segment.
+                    long batchTime = batch.MaxTimestamp != RecordBatchLayout.NoTimestamp ? batch.MaxTimestamp : segment.MaxTimestamp;
+                    bool dropTombstones = batchTime < deleteHorizon;
+                    bool keepsTombstone = false;
+                    if (batch.LastOffset < logStart)
+                    {
+                        // Below the log start offset (DeleteRecords): gone for readers already, and a segment that
+                        // crosses the start is never deleted whole, so the cleaner drops it from disk.
+                        changed = true;
+                        removed += batch.RecordCount;
+                        continue;
+                    }
+
                     if (!batch.IsControl && !RecordCompression.CanDecompress(batch.Compression))
                     {
                         undecodable++;
@@ -232,7 +253,7 @@ public sealed partial class Log
                                 if (Keep(record, lookup, dropTombstones, ref batchTombstones))
                                 {
                                     kept++;
-                                    tombstonesKept |= record.IsValueNull && !record.IsKeyNull;
+                                    keepsTombstone |= record.IsValueNull && !record.IsKeyNull;
                                 }
                             }
                         }
@@ -282,6 +303,12 @@ public sealed partial class Log
                     var written = new RecordBatch(bytes);
                     output.OnBatchAppended(Config, position, written.BaseOffset, written.LastOffset, written.MaxTimestamp, written.SizeInBytes);
                     position += bytes.Length;
+                    if (keepsTombstone)
+                    {
+                        // The next pass judges the batch as written (a rebuilt batch's max timestamp can only be lower).
+                        long keptTime = written.MaxTimestamp != RecordBatchLayout.NoTimestamp ? written.MaxTimestamp : segment.MaxTimestamp;
+                        tombstonesDue = Math.Min(tombstonesDue, keptTime > long.MaxValue - retentionMs ? long.MaxValue : keptTime + retentionMs);
+                    }
                 }
 
                 ThrowIfCorrupt(segment, reader);
@@ -291,13 +318,13 @@ public sealed partial class Log
             {
                 output.Dispose();
                 LogSegment.DeleteAll(Directory, baseOffset, LogSegment.CleanedSuffix);
-                return (null, 0, 0, undecodable, tombstonesKept);
+                return (null, 0, 0, undecodable, tombstonesDue);
             }
 
             output.PublishSize(position);
             output.OnBecomeInactive();
             output.Flush();
-            return (output, removed, tombstones, undecodable, tombstonesKept);
+            return (output, removed, tombstones, undecodable, tombstonesDue);
         }
         catch
         {
@@ -329,6 +356,7 @@ public sealed partial class Log
     private void Swap(LogSegment[] originals, LogSegment replacement)
     {
         replacement.RenameAll(LogSegment.CleanedSuffix, LogSegment.SwapSuffix);
+        DirectorySync.Flush(Directory); // the .swap name is durable before any original is renamed away
         lock (_structureLock)
         {
             foreach (var original in originals)
@@ -340,6 +368,9 @@ public sealed partial class Log
             segments.Insert(at, replacement);
             Volatile.Write(ref _segments, segments.ToArray());
         }
+
+        DirectorySync.Flush(Directory);
+
 
         foreach (var original in originals)
         {

@@ -312,7 +312,8 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return lines.Length >= 1 && lines[0] == "1" ? lines[1..] : null;
     }
 
-    // "1" then one value per line, written to a temp file, fsynced and renamed over the old one: a crash leaves one or the other.
+    // "1" then one value per line, written to a temp file, fsynced, renamed over the old one, and the directory
+    // fsynced: a crash leaves one or the other.
     private static void WriteCheckpointFile(string path, params long[] values)
     {
         var tmp = path + ".tmp";
@@ -327,6 +328,7 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         }
 
         File.Move(tmp, path, overwrite: true);
+        DirectorySync.Flush(Path.GetDirectoryName(path)!); // the rename, and at a roll the new segment's file
     }
 
     // ------------------------------------------------------------------ appends
