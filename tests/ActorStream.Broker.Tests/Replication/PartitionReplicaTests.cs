@@ -255,6 +255,34 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_compacted_topic_with_a_timestamp_window_checks_keys_and_timestamps_in_one_pass()
+    {
+        var now = DateTimeOffset.FromUnixTimeMilliseconds(Batches.Timestamp);
+        await using var broker = await BrokerHarness.StartAsync(output, clock: new FixedClock(now));
+        await broker.CreateTopicAsync("profiles", configs: new Dictionary<string, string?>
+        {
+            ["cleanup.policy"] = "compact",
+            ["message.timestamp.before.max.ms"] = "60000",
+        });
+        byte[] Batch(long secondTimestamp, bool secondKeyed)
+        {
+            using var builder = new RecordBatchBuilder(new RecordBatchOptions { Compression = CompressionType.Zstd });
+            builder.Append(Batches.Timestamp, "user-1"u8, "a"u8);
+            builder.Append(secondTimestamp, secondKeyed ? new NullableBytes("user-2"u8) : NullableBytes.Null, new NullableBytes("b"u8));
+            return builder.ToArray();
+        }
+
+        var keyless = await broker.AppendAsync("profiles", Batch(Batches.Timestamp, secondKeyed: false));
+        Assert.Equal(ErrorCode.InvalidRecord, keyless.Error);
+        Assert.Contains("offset delta 1", keyless.Message, StringComparison.Ordinal);
+        var stale = await broker.AppendAsync("profiles", Batch(Batches.Timestamp - 61_000, secondKeyed: true));
+        Assert.Equal(ErrorCode.InvalidTimestamp, stale.Error);
+        Assert.Contains("offset delta 1", stale.Message, StringComparison.Ordinal);
+        Assert.Equal(0, await broker.AppendOkAsync("profiles", Batch(Batches.Timestamp - 59_000, secondKeyed: true)));
+        Assert.Equal(2, broker.Partition("profiles").LogEndOffset);
+    }
+
+    [Fact]
     public async Task A_restart_reports_how_many_partition_logs_it_recovered_and_how_long_it_took()
     {
         await using var broker = await BrokerHarness.StartAsync(output);
