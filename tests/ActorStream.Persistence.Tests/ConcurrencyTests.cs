@@ -64,6 +64,43 @@ public class ConcurrencyTests
     }
 
     [Fact]
+    public async Task Reads_and_timestamp_lookups_beside_compaction_swaps_never_fail()
+    {
+        // The broker compacts on its own thread while fetches and ListOffsets read: a segment swapped (and merged)
+        // under a reader is looked up again in the new segment set.
+        using var dir = new TempDirectory();
+        var config = new LogConfig { CleanupPolicy = CleanupPolicy.Compact, SegmentBytes = 300, MinCleanableDirtyRatio = 0 };
+        await using var log = Log.Open(dir.Path, config);
+        for (int i = 0; i < 40; i++)
+            await log.AppendAsLeaderAsync(Batches.Single($"unique{i}", "kept", 1000 + i));
+        await log.AppendAsLeaderAsync(Batches.Single("hot0", "first", 2000));
+        using var done = new CancellationTokenSource();
+        var compaction = Task.Run(async () =>
+        {
+            int passes = 0;
+            for (int i = 0; !done.IsCancellationRequested || passes < 3; i++)
+            {
+                await log.AppendAsLeaderAsync(Batches.Single($"hot{i % 3}", $"{i}", 2001 + i));
+                if (log.Compact().Ran)
+                    passes++;
+            }
+
+            return passes;
+        });
+
+        for (int round = 0; round < 5000; round++)
+        {
+            if (round % 100 == 0)
+                Assert.Equal(40, Batches.ReadAll(log).Count(r => r.Key!.StartsWith("unique", StringComparison.Ordinal)));
+            Assert.Equal(1000 + (round % 40), log.OffsetForTimestamp(1000 + (round % 40))?.Timestamp);
+            Assert.True(log.OffsetForTimestamp(2000)?.Timestamp >= 2000); // in the segments being merged and swapped
+        }
+
+        await done.CancelAsync();
+        Assert.True(await compaction >= 3);
+    }
+
+    [Fact]
     public async Task Group_commit_coalesces_pending_appends_into_one_write_and_one_fsync()
     {
         using var dir = new TempDirectory();

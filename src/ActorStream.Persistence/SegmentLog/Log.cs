@@ -775,7 +775,9 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     }
 
     /// <summary>The first offset whose record timestamp is at least <paramref name="timestamp"/>, or null when none is.</summary>
-    public TimestampAndOffset? OffsetForTimestamp(long timestamp)
+    public TimestampAndOffset? OffsetForTimestamp(long timestamp) => RetryIfSwapped(() => FindOffsetForTimestamp(timestamp));
+
+    private TimestampAndOffset? FindOffsetForTimestamp(long timestamp)
     {
         var segments = Volatile.Read(ref _segments);
         long logStart = LogStartOffset;
@@ -813,14 +815,16 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
     /// Kafka's ListOffsets answers for MAX_TIMESTAMP (-3). The segment is found from the segments' max timestamps and
     /// only the batch holding it is read; in a batch that cannot be decompressed it is the batch's last offset.
     /// </summary>
-    public TimestampAndOffset? MaxTimestampAndOffset()
+    public TimestampAndOffset? MaxTimestampAndOffset() => RetryIfSwapped(FindMaxTimestamp);
+
+    // A segment swapped out by compaction or deleted by retention under the search: look again, as reads do.
+    private static T RetryIfSwapped<T>(Func<T> search)
     {
-        // A segment swapped out by compaction or deleted by retention under the read: look again, as reads do.
         for (int attempt = 0; ; attempt++)
         {
             try
             {
-                return FindMaxTimestamp();
+                return search();
             }
             catch (ObjectDisposedException) when (attempt < 3)
             {
