@@ -235,7 +235,28 @@ public sealed partial class ReplicaManager : ReceiveActor
         Persistence.SegmentLog.Log log;
         try
         {
+            var onDisk = PartitionMetadataFile.Read(directory);
+            if (onDisk is { } other && other != topic.TopicId)
+            {
+                // A deleted topic's files that outlived it under a name now used again: never the new topic's records.
+                Log.LogWarning("Partition {Partition}: removing {Directory}, which holds the files of deleted topic id {Old}, not of topic id {New}",
+                    tp, directory, other, topic.TopicId);
+                Directory.Delete(directory, recursive: true);
+            }
+
             log = Persistence.SegmentLog.Log.Open(directory, policy.LogConfig, _loggers.CreateLogger($"ActorStream.Broker.Log.{tp}"), _settings.Time);
+            if (onDisk != topic.TopicId)
+            {
+                try
+                {
+                    PartitionMetadataFile.Write(directory, topic.TopicId);
+                }
+                catch
+                {
+                    log.Dispose();
+                    throw;
+                }
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or Persistence.SegmentLog.LogCorruptException)
         {

@@ -283,6 +283,32 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_deleted_topics_files_that_survived_are_never_opened_as_a_new_topic_of_that_name()
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("source");
+        Assert.Equal(0, await broker.AppendOkAsync("source", Batches.Plain(3)));
+        var sourceId = broker.Image.Topic("source")!.TopicId;
+        Assert.Equal($"version: 0\ntopic_id: {sourceId:D}\n", await File.ReadAllTextAsync(Path.Combine(broker.PartitionDirectory("source", 0), "partition.metadata")));
+
+        // What a removal that failed leaves: a deleted topic's files under the name a new topic takes.
+        var survivor = broker.PartitionDirectory("reused", 0);
+        Directory.CreateDirectory(survivor);
+        foreach (var file in Directory.GetFiles(broker.PartitionDirectory("source", 0)))
+            File.Copy(file, Path.Combine(survivor, Path.GetFileName(file)));
+
+        await broker.CreateTopicAsync("reused");
+        Assert.Equal(0, broker.Partition("reused").LogEndOffset);
+        Assert.Contains(broker.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains($"holds the files of deleted topic id {sourceId}", StringComparison.Ordinal));
+        Assert.Equal(0, await broker.AppendOkAsync("reused", Batches.Plain(1)));
+
+        // Its own files, on the other hand, are its own after a restart.
+        await broker.RestartAsync();
+        Assert.Equal(1, broker.Partition("reused").LogEndOffset);
+        Assert.Equal(3, broker.Partition("source").LogEndOffset);
+    }
+
+    [Fact]
     public async Task A_restart_reports_how_many_partition_logs_it_recovered_and_how_long_it_took()
     {
         await using var broker = await BrokerHarness.StartAsync(output);
