@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorStream.Persistence.SegmentLog;
 
 namespace ActorStream.Broker.Replication;
 
@@ -32,19 +33,7 @@ internal static class PartitionMetadataFile
         throw new IOException($"{path} holds no topic id (expected a line 'topic_id: <id>'); remove it if the directory belongs to the topic");
     }
 
-    /// <summary>Writes the file atomically (temp file, fsync, rename), so a crash leaves the old one or the new one.</summary>
-    public static void Write(string directory, Guid topicId)
-    {
-        var path = Path.Combine(directory, FileName);
-        var tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write(string.Create(CultureInfo.InvariantCulture, $"version: 0\ntopic_id: {topicId:D}\n"));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
-    }
+    /// <summary>Writes the file atomically, so a crash leaves the old one or the new one.</summary>
+    public static void Write(string directory, Guid topicId) =>
+        AtomicFile.WriteAllText(Path.Combine(directory, FileName), string.Create(CultureInfo.InvariantCulture, $"version: 0\ntopic_id: {topicId:D}\n"));
 }

@@ -182,10 +182,7 @@ public sealed class SegmentLogJournal : IAsyncJournal, IAsyncDisposable
             return;
         }
 
-        var path = Path.Combine(DirectoryOf(persistenceId), DeletedToFile);
-        var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, to.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(DirectoryOf(persistenceId), DeletedToFile), to.ToString(System.Globalization.CultureInfo.InvariantCulture));
         entry.DeletedTo = to;
     }
 

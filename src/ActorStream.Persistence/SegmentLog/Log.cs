@@ -312,24 +312,10 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
         return lines.Length >= 1 && lines[0] == "1" ? lines[1..] : null;
     }
 
-    // "1" then one value per line, written to a temp file, fsynced, renamed over the old one, and the directory
-    // fsynced: a crash leaves one or the other.
-    private static void WriteCheckpointFile(string path, params long[] values)
-    {
-        var tmp = path + ".tmp";
-        using (var stream = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None))
-        using (var writer = new StreamWriter(stream))
-        {
-            writer.Write("1\n");
-            foreach (long value in values)
-                writer.Write(string.Create(CultureInfo.InvariantCulture, $"{value}\n"));
-            writer.Flush();
-            stream.Flush(flushToDisk: true);
-        }
-
-        File.Move(tmp, path, overwrite: true);
-        DirectorySync.Flush(Path.GetDirectoryName(path)!); // the rename, and at a roll the new segment's file
-    }
+    // "1" then one value per line, replaced atomically (at a roll, the directory fsync also makes the new segment's
+    // file durable).
+    private static void WriteCheckpointFile(string path, params long[] values) =>
+        AtomicFile.WriteAllText(path, "1\n" + string.Concat(values.Select(value => string.Create(CultureInfo.InvariantCulture, $"{value}\n"))));
 
     // ------------------------------------------------------------------ appends
 

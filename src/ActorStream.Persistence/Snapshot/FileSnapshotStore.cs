@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using ActorStream.Persistence.SegmentLog;
 using ActorStream.Records;
 
 namespace ActorStream.Persistence;
@@ -46,6 +47,7 @@ public sealed class FileSnapshotStore(string root) : ISnapshotStore
         }
 
         File.Move(temp, path, overwrite: true);
+        DirectorySync.Flush(dir); // the rename too: recovery must find the snapshot a crash happened after
     }
 
     public Task DeleteAsync(string persistenceId, SnapshotSelectionCriteria criteria)
