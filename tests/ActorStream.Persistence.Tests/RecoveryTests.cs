@@ -111,6 +111,29 @@ public class RecoveryTests
     }
 
     [Fact]
+    public async Task A_deleted_log_leaves_nothing_under_its_name_and_an_interrupted_removal_only_a_deleting_directory()
+    {
+        using var dir = new TempDirectory();
+        var path = Path.Combine(dir.Path, "topic-0");
+        await using (var log = Log.Open(path))
+        {
+            await log.AppendAsLeaderAsync(Batches.Make(3));
+            await log.DeleteAsync();
+        }
+
+        Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
+
+        // A removal cut short (the rename happened, the delete did not finish) leaves only this, which goes at the next start.
+        var leftover = Path.Combine(dir.Path, "topic-0.0f1e2d3c.deleting");
+        Directory.CreateDirectory(leftover);
+        await File.WriteAllTextAsync(Path.Combine(leftover, "00000000000000000000.log"), "old");
+        Directory.CreateDirectory(Path.Combine(dir.Path, "topic-1"));
+        Assert.Equal(["topic-0.0f1e2d3c.deleting"], DirectoryRemoval.DeleteLeftovers(dir.Path));
+        Assert.Equal(["topic-1"], Directory.GetFileSystemEntries(dir.Path).Select(Path.GetFileName));
+        DirectoryRemoval.Delete(Path.Combine(dir.Path, "missing")); // nothing to do
+    }
+
+    [Fact]
     public void A_directory_can_be_fsynced_and_a_missing_one_is_an_IOException()
     {
         using var dir = new TempDirectory();

@@ -302,10 +302,10 @@ public sealed class PartitionReplica : PersistentActor
         }
     }
 
-    // The checks that read inside a batch, in one pass over its records: a compacted topic refuses keyless records
-    // (compaction keeps the latest record per key, so a keyless one has no place there; Kafka refuses it too), and
-    // message.timestamp.before.max.ms / after.max.ms (KIP-937) bound CreateTime timestamps. The batch's max timestamp
-    // bounds the future side; the past side needs every record's timestamp. Other topics never decode a batch here.
+    // The checks that read inside a batch, in one pass over its records, as Kafka's LogValidator makes them: a
+    // compacted topic refuses keyless records (compaction keeps the latest record per key, so a keyless one has no
+    // place there), and message.timestamp.before.max.ms / after.max.ms (KIP-937) bound CreateTime timestamps of the
+    // keyed ones. A timestamp error wins over a key error, as in Kafka. Other topics never decode a batch here.
     private AppendResult? CheckRecords(RecordBatch batch)
     {
         bool requireKeys = _policy.LogConfig.CleanupPolicy.HasFlag(CleanupPolicy.Compact);
@@ -319,29 +319,29 @@ public sealed class PartitionReplica : PersistentActor
         long latest = !checkTimestamps || _policy.TimestampAfterMaxMs > long.MaxValue - now ? long.MaxValue : now + _policy.TimestampAfterMaxMs;
         AppendResult OutOfRange(long timestamp, long offsetDelta) => AppendResult.Failed(ErrorCode.InvalidTimestamp,
             $"Timestamp {timestamp} of message with offset delta {offsetDelta} is out of range for {TopicPartition}: it should be within [{earliest}, {latest}] (message.timestamp.before.max.ms / after.max.ms around the broker's clock {now})");
-        if (batch.MaxTimestamp > latest)
-            return OutOfRange(batch.MaxTimestamp, batch.LastOffsetDelta);
-        if (!RecordCompression.CanDecompress(batch.Compression))
+        if (!RecordCompression.CanDecompress(batch.Compression) || (!requireKeys && earliest == long.MinValue))
         {
-            // No codec here to look inside: the base timestamp is the one record timestamp we can read; the cleaner
-            // keeps such a batch whole, keys or not.
+            // Without looking inside (no codec here; the cleaner keeps such a batch whole, keys or not), or when only
+            // the future side is bounded: the batch's max and base timestamps are the ones to check.
+            if (batch.MaxTimestamp > latest)
+                return OutOfRange(batch.MaxTimestamp, batch.LastOffsetDelta);
             return batch.BaseTimestamp != RecordBatchLayout.NoTimestamp && batch.BaseTimestamp < earliest ? OutOfRange(batch.BaseTimestamp, 0) : null;
         }
 
-        if (!requireKeys && earliest == long.MinValue)
-            return null;
+        AppendResult? keyless = null;
         try
         {
             foreach (var record in batch.GetRecords())
             {
                 if (requireKeys && record.IsKeyNull)
                 {
-                    return AppendResult.Failed(ErrorCode.InvalidRecord,
+                    keyless ??= AppendResult.Failed(ErrorCode.InvalidRecord,
                         $"Compacted topic cannot accept message without key in topic partition {TopicPartition} (offset delta {record.Offset - batch.BaseOffset} of the batch)");
+                    continue;
                 }
 
                 // As Kafka: a record without a timestamp (-1, e.g. converted from message format v0) is not checked.
-                if (record.Timestamp != RecordBatchLayout.NoTimestamp && record.Timestamp < earliest)
+                if (record.Timestamp != RecordBatchLayout.NoTimestamp && (record.Timestamp < earliest || record.Timestamp > latest))
                     return OutOfRange(record.Timestamp, record.Offset - batch.BaseOffset);
             }
         }
@@ -350,7 +350,7 @@ public sealed class PartitionReplica : PersistentActor
             return AppendResult.Failed(ErrorCode.CorruptMessage, $"{TopicPartition}: {e.Message}");
         }
 
-        return null;
+        return keyless;
     }
 
     // Every snapshot-interval batches, and at every roll of the log, as Kafka does: then recovery replays only the

@@ -241,7 +241,7 @@ public sealed partial class ReplicaManager : ReceiveActor
                 // A deleted topic's files that outlived it under a name now used again: never the new topic's records.
                 Log.LogWarning("Partition {Partition}: removing {Directory}, which holds the files of deleted topic id {Old}, not of topic id {New}",
                     tp, directory, other, topic.TopicId);
-                Directory.Delete(directory, recursive: true);
+                Persistence.SegmentLog.DirectoryRemoval.Delete(directory);
             }
 
             log = Persistence.SegmentLog.Log.Open(directory, policy.LogConfig, _loggers.CreateLogger($"ActorStream.Broker.Log.{tp}"), _settings.Time);
@@ -317,7 +317,7 @@ public sealed partial class ReplicaManager : ReceiveActor
         try
         {
             if (Directory.Exists(directory))
-                Directory.Delete(directory, recursive: true);
+                Persistence.SegmentLog.DirectoryRemoval.Delete(directory);
             else if (File.Exists(directory))
                 File.Delete(directory);
             Log.LogInformation("Removed the files of offline partition {Partition} of deleted topic id {TopicId} ({Directory})", tp, topicId, directory);
@@ -358,7 +358,9 @@ public sealed partial class ReplicaManager : ReceiveActor
     {
         if (!Directory.Exists(_settings.DataDirectory))
             return;
-        foreach (var directory in Directory.EnumerateDirectories(_settings.DataDirectory))
+        foreach (var leftover in Persistence.SegmentLog.DirectoryRemoval.DeleteLeftovers(_settings.DataDirectory))
+            Log.LogWarning("Removed {Directory}: a partition directory whose removal was interrupted", leftover);
+        foreach (var directory in Directory.EnumerateDirectories(_settings.DataDirectory).ToList())
         {
             var match = PartitionDirectory().Match(Path.GetFileName(directory));
             if (!match.Success)
@@ -367,7 +369,7 @@ public sealed partial class ReplicaManager : ReceiveActor
             if (image.Partition(tp) is null)
             {
                 Log.LogWarning("Removing {Directory}: partition {Partition} is not in the cluster metadata (its topic was deleted)", directory, tp);
-                Directory.Delete(directory, recursive: true);
+                Persistence.SegmentLog.DirectoryRemoval.Delete(directory);
             }
         }
     }

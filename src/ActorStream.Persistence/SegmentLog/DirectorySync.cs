@@ -5,7 +5,9 @@ namespace ActorStream.Persistence.SegmentLog;
 /// <summary>
 /// fsync of a directory. A rename or a new file is a change to its directory, which the file's own fsync does not
 /// make durable: without this, a power loss can undo a compaction swap's rename while keeping a later one (Kafka's
-/// Utils.flushDir). Linux and other Unix systems only; elsewhere .NET has no way and it does nothing.
+/// Utils.flushDir). Linux and other Unix systems only; elsewhere .NET has no way and it does nothing. A file system
+/// that cannot fsync a directory (EINVAL, as some network and FUSE ones answer) is not an error, as in PostgreSQL;
+/// a C library without open/fsync turns it off.
 /// </summary>
 internal static partial class DirectorySync
 {
@@ -17,17 +19,31 @@ internal static partial class DirectorySync
         NativeLibrary.SetDllImportResolver(typeof(DirectorySync).Assembly, (name, assembly, path) =>
             name == "libc" && NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero);
 
+    private const int Einval = 22; // the same on Linux, macOS and the BSDs
+
+    private static volatile bool s_unavailable = OperatingSystem.IsWindows();
+
     public static void Flush(string directory)
     {
-        if (OperatingSystem.IsWindows())
+        if (s_unavailable)
             return;
-        int fd = Open(directory, ReadOnly);
+        int fd;
+        try
+        {
+            fd = Open(directory, ReadOnly);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unavailable = true;
+            return;
+        }
+
         if (fd < 0)
             throw new IOException($"cannot open directory {directory} to fsync it (errno {Marshal.GetLastPInvokeError()})");
         try
         {
-            if (Fsync(fd) != 0)
-                throw new IOException($"fsync of directory {directory} failed (errno {Marshal.GetLastPInvokeError()})");
+            if (Fsync(fd) != 0 && Marshal.GetLastPInvokeError() is var errno && errno != Einval)
+                throw new IOException($"fsync of directory {directory} failed (errno {errno})");
         }
         finally
         {

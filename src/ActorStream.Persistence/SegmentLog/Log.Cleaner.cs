@@ -307,7 +307,8 @@ public sealed partial class Log
                     {
                         // The next pass judges the batch as written (a rebuilt batch's max timestamp can only be lower).
                         long keptTime = written.MaxTimestamp != RecordBatchLayout.NoTimestamp ? written.MaxTimestamp : segment.MaxTimestamp;
-                        tombstonesDue = Math.Min(tombstonesDue, keptTime > long.MaxValue - retentionMs ? long.MaxValue : keptTime + retentionMs);
+                        // Due once the horizon has passed it: dropped when strictly older than now - delete.retention.ms.
+                        tombstonesDue = Math.Min(tombstonesDue, keptTime >= long.MaxValue - retentionMs ? long.MaxValue : keptTime + retentionMs + 1);
                     }
                 }
 
@@ -355,8 +356,20 @@ public sealed partial class Log
     /// </summary>
     private void Swap(LogSegment[] originals, LogSegment replacement)
     {
-        replacement.RenameAll(LogSegment.CleanedSuffix, LogSegment.SwapSuffix);
-        DirectorySync.Flush(Directory); // the .swap name is durable before any original is renamed away
+        try
+        {
+            replacement.RenameAll(LogSegment.CleanedSuffix, LogSegment.SwapSuffix);
+            DirectorySync.Flush(Directory); // the .swap name is durable before any original is renamed away
+        }
+        catch
+        {
+            // Nothing swapped: the originals stay and the output goes (a .swap left here would replace them at the next start).
+            replacement.Dispose();
+            LogSegment.DeleteAll(Directory, replacement.BaseOffset, LogSegment.SwapSuffix);
+            LogSegment.DeleteAll(Directory, replacement.BaseOffset, LogSegment.CleanedSuffix);
+            throw;
+        }
+
         lock (_structureLock)
         {
             foreach (var original in originals)
@@ -369,13 +382,18 @@ public sealed partial class Log
             Volatile.Write(ref _segments, segments.ToArray());
         }
 
-        DirectorySync.Flush(Directory);
-
-
-        foreach (var original in originals)
+        try
         {
-            original.Dispose();
-            LogSegment.DeleteAll(Directory, original.BaseOffset, LogSegment.DeletedSuffix);
+            DirectorySync.Flush(Directory);
+        }
+        finally
+        {
+            // Swapped in memory either way: the originals are closed and go.
+            foreach (var original in originals)
+            {
+                original.Dispose();
+                LogSegment.DeleteAll(Directory, original.BaseOffset, LogSegment.DeletedSuffix);
+            }
         }
     }
 

@@ -880,11 +880,11 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
-    /// <summary>Closes the log and removes its directory.</summary>
+    /// <summary>Closes the log and removes its directory (renamed away first: see <see cref="DirectoryRemoval"/>).</summary>
     public async Task DeleteAsync()
     {
         await DisposeAsync().ConfigureAwait(false);
-        System.IO.Directory.Delete(Directory, recursive: true);
+        DirectoryRemoval.Delete(Directory);
     }
 
     private enum RequestKind

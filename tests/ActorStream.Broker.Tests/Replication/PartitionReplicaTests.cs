@@ -255,7 +255,7 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_compacted_topic_with_a_timestamp_window_checks_keys_and_timestamps_in_one_pass()
+    public async Task A_compacted_topic_with_a_timestamp_window_judges_keys_and_timestamps_as_Kafka_does()
     {
         var now = DateTimeOffset.FromUnixTimeMilliseconds(Batches.Timestamp);
         await using var broker = await BrokerHarness.StartAsync(output, clock: new FixedClock(now));
@@ -264,21 +264,26 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
             ["cleanup.policy"] = "compact",
             ["message.timestamp.before.max.ms"] = "60000",
         });
-        byte[] Batch(long secondTimestamp, bool secondKeyed)
+        byte[] Batch(params (long Timestamp, bool Keyed)[] records)
         {
             using var builder = new RecordBatchBuilder(new RecordBatchOptions { Compression = CompressionType.Zstd });
-            builder.Append(Batches.Timestamp, "user-1"u8, "a"u8);
-            builder.Append(secondTimestamp, secondKeyed ? new NullableBytes("user-2"u8) : NullableBytes.Null, new NullableBytes("b"u8));
+            foreach (var (timestamp, keyed) in records)
+                builder.Append(timestamp, keyed ? new NullableBytes("user"u8) : NullableBytes.Null, new NullableBytes("v"u8));
             return builder.ToArray();
         }
 
-        var keyless = await broker.AppendAsync("profiles", Batch(Batches.Timestamp, secondKeyed: false));
+        long good = Batches.Timestamp;
+        long stale = Batches.Timestamp - 61_000;
+        var keyless = await broker.AppendAsync("profiles", Batch((good, true), (good, false)));
         Assert.Equal(ErrorCode.InvalidRecord, keyless.Error);
         Assert.Contains("offset delta 1", keyless.Message, StringComparison.Ordinal);
-        var stale = await broker.AppendAsync("profiles", Batch(Batches.Timestamp - 61_000, secondKeyed: true));
-        Assert.Equal(ErrorCode.InvalidTimestamp, stale.Error);
-        Assert.Contains("offset delta 1", stale.Message, StringComparison.Ordinal);
-        Assert.Equal(0, await broker.AppendOkAsync("profiles", Batch(Batches.Timestamp - 59_000, secondKeyed: true)));
+        var old = await broker.AppendAsync("profiles", Batch((good, true), (stale, true)));
+        Assert.Equal(ErrorCode.InvalidTimestamp, old.Error);
+        Assert.Contains("offset delta 1", old.Message, StringComparison.Ordinal);
+        // As Kafka's LogValidator: a timestamp error wins over a key error, and a keyless record's timestamp is not judged.
+        Assert.Equal(ErrorCode.InvalidTimestamp, (await broker.AppendAsync("profiles", Batch((good, false), (stale, true)))).Error);
+        Assert.Equal(ErrorCode.InvalidRecord, (await broker.AppendAsync("profiles", Batch((good, true), (stale, false)))).Error);
+        Assert.Equal(0, await broker.AppendOkAsync("profiles", Batch((Batches.Timestamp - 59_000, true), (good, true))));
         Assert.Equal(2, broker.Partition("profiles").LogEndOffset);
     }
 
@@ -302,8 +307,12 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
         Assert.Contains(broker.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains($"holds the files of deleted topic id {sourceId}", StringComparison.Ordinal));
         Assert.Equal(0, await broker.AppendOkAsync("reused", Batches.Plain(1)));
 
-        // Its own files, on the other hand, are its own after a restart.
+        // Its own files, on the other hand, are its own after a restart; a removal cut short is finished then.
+        var interrupted = Path.Combine(broker.Directory, "gone-0.5eed.deleting");
+        Directory.CreateDirectory(interrupted);
         await broker.RestartAsync();
+        Assert.False(Directory.Exists(interrupted));
+        Assert.Contains(broker.Logs.Entries, e => e.Message.Contains("Removed gone-0.5eed.deleting: a partition directory whose removal was interrupted", StringComparison.Ordinal));
         Assert.Equal(1, broker.Partition("reused").LogEndOffset);
         Assert.Equal(3, broker.Partition("source").LogEndOffset);
     }
