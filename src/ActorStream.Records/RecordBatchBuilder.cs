@@ -59,11 +59,13 @@ public sealed class RecordBatchBuilder : IDisposable
 
     /// <summary>
     /// Starts a batch with the header of <paramref name="batch"/> (base offset, leader epoch, timestamp type and
-    /// append time, producer id, epoch and sequence, transactional flag) in <paramref name="compression"/>: for
-    /// rewriting a batch (compaction, a topic's compression.type) with <see cref="AppendCopy"/>.
+    /// append time, producer id, epoch and sequence, transactional flag, delete horizon) in
+    /// <paramref name="compression"/>: for rewriting a batch (compaction, a topic's compression.type) with
+    /// <see cref="AppendCopy"/>. <paramref name="deleteHorizonMs"/> sets a delete horizon (KIP-534) the batch lacks.
     /// </summary>
-    public void ResetLike(RecordBatch batch, CompressionType compression) => Reset(new RecordBatchOptions
+    public void ResetLike(RecordBatch batch, CompressionType compression, long? deleteHorizonMs = null) => Reset(new RecordBatchOptions
     {
+        DeleteHorizonMs = deleteHorizonMs ?? (batch.HasDeleteHorizon ? batch.DeleteHorizonMs : null),
         BaseOffset = batch.BaseOffset,
         PartitionLeaderEpoch = batch.PartitionLeaderEpoch,
         Compression = compression,

@@ -7,7 +7,9 @@ namespace ActorStream.Compat.Tests;
 /// records to a compacted topic with small segments; the node (retention and compaction checked every 200 ms)
 /// compacts the closed segments in lz4, keeping each producer batch's sequence range. kafka-python and librdkafka
 /// then read the topic from the beginning: fewer records than were produced, offsets still increasing, and every
-/// key's newest value there. This class has its own node (its check interval is not the default).
+/// key's newest value there, a tombstone among them. The tombstone's batch carries the delete horizon compaction
+/// stamped into it (KIP-534, attributes bit 6), which the clients read past. This class has its own node (its check
+/// interval is not the default).
 /// </summary>
 public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -36,7 +38,18 @@ public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(Enumerable.Range(start, PerRequest).Select(i => (long)i), acks.Select(a => a.Offset)); // record i at offset i
         }
 
-        var newest = Enumerable.Range(0, 10).ToDictionary(k => $"key-{k}", k => (string?)$"value-{Count - 10 + k}");
+        // A tombstone for key-0 (offset Count), then fillers that roll it out of the active segment so it is compacted.
+        for (int start = Count; start < Count + (2 * PerRequest); start += PerRequest)
+        {
+            var batch = Enumerable.Range(start, PerRequest)
+                .Select(i => i == Count ? new ProducedRecord("key-0", null, Partition: 0) : new ProducedRecord($"filler-{i}", $"value-{i}", Partition: 0)).ToArray();
+            var acks = Ack.ListFrom(await _clients.Confluent("produce", bootstrap, new { Topic = topic, Records = batch, Compression = "lz4", Idempotent = true }));
+            Assert.Equal(Enumerable.Range(start, PerRequest).Select(i => (long)i), acks.Select(a => a.Offset));
+        }
+
+        var newest = Enumerable.Range(0, 10).ToDictionary(k => $"key-{k}", k => k == 0 ? null : (string?)$"value-{Count - 10 + k}");
+        foreach (int i in Enumerable.Range(Count + 1, (2 * PerRequest) - 1))
+            newest[$"filler-{i}"] = $"value-{i}";
 
         // Compaction runs on the node's timer; poll (hang detection only) until the closed segments were compacted.
         List<(long Offset, string? Key, string? Value)> read = [];
@@ -44,12 +57,13 @@ public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
         while (true)
         {
             read = await ReadAll(GroupClient.KafkaPython, topic);
-            if (read.Count < Count / 2 || DateTime.UtcNow > deadline)
+            if ((read.Count < Count / 2 && TombstoneBatchHasDeleteHorizon(topic, Count)) || DateTime.UtcNow > deadline)
                 break;
             await Task.Delay(250);
         }
 
         Assert.True(read.Count < Count / 2, $"still {read.Count} of {Count} records after 60 s: the topic was not compacted");
+        Assert.True(TombstoneBatchHasDeleteHorizon(topic, Count), "the tombstone's batch was not stamped with a delete horizon");
         foreach (var client in new[] { GroupClient.KafkaPython, GroupClient.Confluent })
         {
             var records2 = client == GroupClient.KafkaPython ? read : await ReadAll(client, topic);
@@ -57,10 +71,33 @@ public sealed class CompactionTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal(records2.Count, records2.Select(r => r.Offset).Distinct().Count());
             var last = records2.GroupBy(r => r.Key!).ToDictionary(g => g.Key, g => g.Last().Value);
             Assert.Equal(newest.OrderBy(kv => kv.Key), last.OrderBy(kv => kv.Key));
-            Assert.All(records2, r => Assert.Equal($"value-{r.Offset}", r.Value)); // every survivor sits at its original offset
+            Assert.Contains((Count, "key-0", null), records2); // the tombstone, kept for delete.retention.ms (a day by default)
+            Assert.All(records2.Where(r => r.Value is not null), r => Assert.Equal($"value-{r.Offset}", r.Value)); // every survivor at its original offset
         }
 
         await _node.StopAsync(); // a clean SIGTERM shutdown (exit code 0) is part of the contract too
+    }
+
+    // Whether the stored batch holding the offset carries a delete horizon (false while compaction swaps the files).
+    private bool TombstoneBatchHasDeleteHorizon(string topic, long offset)
+    {
+        try
+        {
+            foreach (var file in Directory.GetFiles(Path.Combine(_node!.DataDirectory, $"{topic}-0"), "*.log"))
+            {
+                var scanner = new ActorStream.Records.RecordBatchScanner(File.ReadAllBytes(file));
+                while (scanner.MoveNext())
+                {
+                    if (scanner.Current.BaseOffset <= offset && offset <= scanner.Current.LastOffset)
+                        return scanner.Current.HasDeleteHorizon;
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+
+        return false;
     }
 
     private async Task<List<(long Offset, string? Key, string? Value)>> ReadAll(string client, string topic)

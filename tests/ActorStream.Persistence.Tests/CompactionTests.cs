@@ -175,6 +175,42 @@ public class CompactionTests
         Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
     }
 
+    [Fact]
+    public async Task A_tombstone_stays_delete_retention_ms_of_broker_time_after_its_first_cleaning_whatever_its_timestamp_says()
+    {
+        using var dir = new TempDirectory();
+        var clock = new ManualClock();
+        long old = clock.NowMs - (long)TimeSpan.FromDays(10).TotalMilliseconds; // a mirror replaying history: the tombstone's own timestamp is long past
+        await using var log = Log.Open(dir.Path, Compacted, time: clock);
+        await log.AppendAsLeaderAsync(Batches.Single("a", "1", old));
+        await log.AppendAsLeaderAsync(Batches.Single("a", null, old)); // offset 1
+        for (int i = 0; i < 20; i++)
+            await log.AppendAsLeaderAsync(Batches.Single("b", $"{i}", clock.NowMs));
+
+        long firstPass = clock.NowMs;
+        Assert.Equal(0, log.Compact().TombstonesRemoved);
+        using (var read = log.Read(1, 1))
+        {
+            // KIP-534: the pass stamped a delete horizon of broker time into the batch; the record keeps its timestamp.
+            var stamped = new RecordBatch(read.Records.Span);
+            Assert.True(stamped.HasDeleteHorizon);
+            Assert.Equal(firstPass + Compacted.DeleteRetentionMs, stamped.DeleteHorizonMs);
+            Assert.True(stamped.IsValid);
+            foreach (var record in stamped.GetRecords())
+                Assert.Equal((1L, old, true), (record.Offset, record.Timestamp, record.IsValueNull));
+        }
+
+        clock.Advance(TimeSpan.FromMilliseconds(Compacted.DeleteRetentionMs - 1));
+        Assert.False(log.Compact().Ran, "not due yet: nothing new, and the horizon is 1 ms away");
+        Assert.Contains(Batches.ReadAll(log), r => r is { Offset: 1, Key: "a", Value: null });
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        var due = log.Compact();
+        Assert.True(due.Ran, "the horizon falling due starts a pass");
+        Assert.Equal(1, due.TombstonesRemoved);
+        Assert.DoesNotContain(Batches.ReadAll(log), r => r.Key == "a");
+    }
+
     // The base offset of the segment after the one at index i (or the log end): how far segment i reaches.
     private static long SegmentEnd(Log log, int i) => i + 1 < log.SegmentCount ? log.SegmentBaseOffsets[i + 1] : log.LogEndOffset;
 

@@ -8,9 +8,9 @@ public sealed partial class Log
 {
     /// <summary>
     /// Compacts the log (cleanup.policy contains compact), as Kafka's cleaner does: keeps the latest record per key
-    /// and every keyless record, preserving offsets; drops tombstones once their batch's max timestamp is older
-    /// than delete.retention.ms (per batch, not per segment, so that merging a tombstone's segment with newer ones
-    /// cannot put its removal off for ever). It runs only when due: the dirty part (segments appended since the last pass, from
+    /// and every keyless record, preserving offsets; drops tombstones delete.retention.ms after the pass that first
+    /// kept them, as Kafka 3.1+ does (KIP-534): that pass stamps a delete horizon of broker time into their batch,
+    /// so neither the producer's timestamps nor merging with newer segments decide when they go. It runs only when due: the dirty part (segments appended since the last pass, from
     /// the cleaner checkpoint on) is at least min.cleanable.dirty.ratio of the compactable log, or its oldest record
     /// is older than max.compaction.lag.ms, or kept tombstones have reached delete.retention.ms. The active segment
     /// and segments holding records younger than min.compaction.lag.ms are never compacted. Keys are taken from the
@@ -69,7 +69,8 @@ public sealed partial class Log
                 return CleanerStats.None with { DirtyRatio = ratio };
 
             var latest = BuildOffsetMap(dirty);
-            long deleteHorizon = now - config.DeleteRetentionMs;
+
+
             int cleaned = 0;
             int written = 0;
             long removed = 0;
@@ -80,7 +81,7 @@ public sealed partial class Log
             long nextTombstoneDue = long.MaxValue;
             foreach (var group in GroupBySize(candidates, end, config))
             {
-                var result = CleanGroup(group, latest, deleteHorizon, logStart);
+                var result = CleanGroup(group, latest, now, logStart);
                 undecodable += result.Undecodable;
                 nextTombstoneDue = Math.Min(nextTombstoneDue, result.TombstonesDueMs);
                 if (result.Replacement is null)
@@ -190,16 +191,17 @@ public sealed partial class Log
 
     /// <summary>
     /// Rewrites a group of segments into one <c>.cleaned</c> segment named for the first, without the records that
-    /// <paramref name="latest"/> supersedes, in batches older than the delete horizon without tombstones, and
-    /// without batches below the log start offset.
+    /// <paramref name="latest"/> supersedes, without the tombstones of batches whose delete horizon has passed, and
+    /// without batches below the log start offset; a batch that keeps a tombstone without a horizon gets one.
     /// Returns no replacement when a single segment would come out unchanged, and when the kept tombstones are due
-    /// (their batch's max timestamp plus delete.retention.ms; <see cref="long.MaxValue"/> when none is kept).
+    /// (the earliest delete horizon of a batch that keeps one; <see cref="long.MaxValue"/> when none is kept).
     /// </summary>
     [SuppressMessage("Reliability", "CA2000", Justification = "The replacement is handed to the caller or disposed on every path.")]
     private (LogSegment? Replacement, long Removed, long Tombstones, int Undecodable, long TombstonesDueMs) CleanGroup(
-        LogSegment[] group, Dictionary<byte[], long> latest, long deleteHorizon, long logStart)
+        LogSegment[] group, Dictionary<byte[], long> latest, long now, long logStart)
     {
         long retentionMs = Config.DeleteRetentionMs;
+        long newHorizon = now > long.MaxValue - retentionMs ? long.MaxValue : now + retentionMs;
         var lookup = latest.GetAlternateLookup<ReadOnlySpan<byte>>();
         long baseOffset = group[0].BaseOffset;
         var output = LogSegment.Create(Directory, baseOffset, Config, group[^1].CreatedMs, LogSegment.CleanedSuffix);
@@ -219,9 +221,8 @@ public sealed partial class Log
                 {
                     var batch = reader.CurrentBatch;
                     ReadOnlySpan<byte> bytes = reader.Current;
-                    // A batch without timestamps (converted from message format 0) is as old as its segment.
-                    long batchTime = batch.MaxTimestamp != RecordBatchLayout.NoTimestamp ? batch.MaxTimestamp : segment.MaxTimestamp;
-                    bool dropTombstones = batchTime < deleteHorizon;
+                    // KIP-534: a batch's tombstones go once the delete horizon stamped into it when it was first cleaned has passed.
+                    bool dropTombstones = batch.HasDeleteHorizon && batch.DeleteHorizonMs <= now;
                     bool keepsTombstone = false;
                     if (batch.LastOffset < logStart)
                     {
@@ -269,7 +270,10 @@ public sealed partial class Log
 
                         if (unreadable is null)
                             tombstones += batchTombstones;
-                        if (unreadable is null && kept < total)
+                        // A batch that keeps a tombstone and has no delete horizon yet gets one: now + delete.retention.ms, in
+                        // broker time, whatever the producer's timestamps say.
+                        bool stamp = unreadable is null && keepsTombstone && !batch.HasDeleteHorizon;
+                        if (unreadable is null && (kept < total || stamp))
                         {
                             changed = true;
                             removed += total - kept;
@@ -277,7 +281,7 @@ public sealed partial class Log
                                 continue;
                             try
                             {
-                                builder.ResetLike(batch, batch.Compression);
+                                builder.ResetLike(batch, batch.Compression, stamp ? newHorizon : null);
                                 long ignored = 0;
                                 foreach (var record in batch.GetRecords())
                                 {
@@ -303,13 +307,8 @@ public sealed partial class Log
                     var written = new RecordBatch(bytes);
                     output.OnBatchAppended(Config, position, written.BaseOffset, written.LastOffset, written.MaxTimestamp, written.SizeInBytes);
                     position += bytes.Length;
-                    if (keepsTombstone)
-                    {
-                        // The next pass judges the batch as written (a rebuilt batch's max timestamp can only be lower).
-                        long keptTime = written.MaxTimestamp != RecordBatchLayout.NoTimestamp ? written.MaxTimestamp : segment.MaxTimestamp;
-                        // Due once the horizon has passed it: dropped when strictly older than now - delete.retention.ms.
-                        tombstonesDue = Math.Min(tombstonesDue, keptTime >= long.MaxValue - retentionMs ? long.MaxValue : keptTime + retentionMs + 1);
-                    }
+                    if (keepsTombstone && written.HasDeleteHorizon)
+                        tombstonesDue = Math.Min(tombstonesDue, written.DeleteHorizonMs);
                 }
 
                 ThrowIfCorrupt(segment, reader);
