@@ -249,6 +249,12 @@ public sealed class PartitionReplica : PersistentActor
 
             if (batch.IsTransactional || batch.IsControl)
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: transactional batches are not supported");
+            if (batch.HasDeleteHorizon)
+            {
+                // Only the log cleaner sets it (KIP-534): from a producer it would make the base timestamp a deadline
+                // for the batch's tombstones.
+                return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: a produced batch must not set the delete-horizon attribute (bit 6)");
+            }
             if (batch.RecordCount != batch.LastOffsetDelta + 1 || batch.RecordCount <= 0)
                 return AppendResult.Failed(ErrorCode.InvalidRecord, $"{TopicPartition}: batch says {batch.RecordCount} records but spans {batch.LastOffsetDelta + 1} offsets");
             if (CheckRecords(batch) is { } refused)

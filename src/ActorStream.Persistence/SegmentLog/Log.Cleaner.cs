@@ -270,15 +270,20 @@ public sealed partial class Log
 
                         if (unreadable is null)
                             tombstones += batchTombstones;
+                        else
+                            keepsTombstone = false; // kept whole and unread: it neither counts nor falls due
                         // A batch that keeps a tombstone and has no delete horizon yet gets one: now + delete.retention.ms, in
                         // broker time, whatever the producer's timestamps say.
                         bool stamp = unreadable is null && keepsTombstone && !batch.HasDeleteHorizon;
                         if (unreadable is null && (kept < total || stamp))
                         {
-                            changed = true;
-                            removed += total - kept;
                             if (kept == 0)
+                            {
+                                changed = true;
+                                removed += total;
                                 continue;
+                            }
+
                             try
                             {
                                 builder.ResetLike(batch, batch.Compression, stamp ? newHorizon : null);
@@ -290,12 +295,14 @@ public sealed partial class Log
                                 }
 
                                 bytes = builder.Build().Span;
+                                changed = true;
+                                removed += total - kept;
                             }
                             catch (ArgumentException e)
                             {
-                                // Records a builder refuses (offsets out of order, a timestamp below -1): keep the batch as written.
+                                // Records a builder refuses (offsets out of order, a timestamp below -1): keep the batch as
+                                // written (and the segment unchanged unless something else changed it).
                                 undecodable++;
-                                removed -= total - kept;
                                 _logger.LogWarning(
                                     "Segment log cleaner: batch [{Base}, {Last}] in {File} cannot be rewritten ({Reason}); kept unchanged",
                                     batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);

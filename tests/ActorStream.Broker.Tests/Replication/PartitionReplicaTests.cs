@@ -288,6 +288,24 @@ public sealed class PartitionReplicaTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_produced_batch_that_sets_the_delete_horizon_attribute_is_refused()
+    {
+        await using var broker = await BrokerHarness.StartAsync(output);
+        await broker.CreateTopicAsync("profiles", configs: Config("cleanup.policy", "compact"));
+        byte[] stamped;
+        using (var builder = new RecordBatchBuilder(new RecordBatchOptions { DeleteHorizonMs = 0 }))
+        {
+            builder.Append(Batches.Timestamp, "user-1"u8, NullableBytes.Null); // a tombstone "due" since 1970
+            stamped = builder.ToArray();
+        }
+
+        var refused = await broker.AppendAsync("profiles", stamped);
+        Assert.Equal(ErrorCode.InvalidRecord, refused.Error);
+        Assert.Contains("delete-horizon attribute", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(0, broker.Partition("profiles").LogEndOffset);
+    }
+
+    [Fact]
     public async Task A_deleted_topics_files_that_survived_are_never_opened_as_a_new_topic_of_that_name()
     {
         await using var broker = await BrokerHarness.StartAsync(output);
