@@ -28,12 +28,8 @@ internal sealed class OffsetsTopicLog(PartitionRegistry partitions, TopicPartiti
         try
         {
             var append = partition.Replica.Ask<AppendResult>(new AppendRecords(batch, -1), timeout);
-            if (await Task.WhenAny(append, partition.WhenOffline).ConfigureAwait(false) != append)
-            {
-                // The replica stopped with the write in flight: no answer is coming (the ask's timeout is observed here).
-                _ = append.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-                return ErrorCode.KafkaStorageError;
-            }
+            if (!await partition.AnsweredBeforeOfflineAsync(append).ConfigureAwait(false))
+                return ErrorCode.KafkaStorageError; // the replica stopped with the write in flight
             return (await append.ConfigureAwait(false)).Error;
         }
         catch (AskTimeoutException)

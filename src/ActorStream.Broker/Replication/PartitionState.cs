@@ -59,8 +59,18 @@ public sealed class PartitionState
     /// <summary>False once the replica stopped (topic deleted, node shutting down): callers answer as if unknown.</summary>
     public bool IsOnline => _online;
 
-    /// <summary>Completes when the replica stops (a failure, a deletion, the node stopping): an append in flight then has no answer coming.</summary>
-    public Task WhenOffline => _offline.Task;
+    /// <summary>
+    /// Whether <paramref name="ask"/>, a question to this partition's replica, was answered before the replica stopped
+    /// (a failure, a deletion, the node stopping). When it was not, no answer is coming: the ask is left to its
+    /// timeout, whose failure is observed here.
+    /// </summary>
+    public async Task<bool> AnsweredBeforeOfflineAsync(Task ask)
+    {
+        if (await Task.WhenAny(ask, _offline.Task).ConfigureAwait(false) == ask)
+            return true;
+        _ = ask.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return false;
+    }
 
     /// <summary>Completes the next time the high watermark moves or the partition goes offline.</summary>
     public Task WhenAdvanced => Volatile.Read(ref _advanced).Task;

@@ -105,7 +105,7 @@ public sealed class ProduceHandler(KafkaServerContext context) : ApiHandler(cont
         }
 
         var append = AskAsync<AppendResult>(partition.Replica, new AppendRecords(bytes, acks), cancellationToken);
-        if (await Task.WhenAny(append, partition.WhenOffline).ConfigureAwait(false) != append)
+        if (!await partition.AnsweredBeforeOfflineAsync(append).ConfigureAwait(false))
         {
             // The replica stopped with the append in flight (its log failed, or the topic or node is going away):
             // no answer is coming, so say so now instead of timing out. The write may or may not be on disk.
