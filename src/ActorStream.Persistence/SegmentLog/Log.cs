@@ -227,12 +227,7 @@ public sealed partial class Log : IAsyncDisposable, IDisposable
                 directory, baseOffset, replaced.Count, string.Join(", ", replaced));
             foreach (long live in replaced)
                 LogSegment.DeleteAll(directory, live, "");
-            foreach (var kind in new[] { LogSegment.LogSuffix, LogSegment.IndexSuffix, LogSegment.TimeIndexSuffix })
-            {
-                var from = LogSegment.PathFor(directory, baseOffset, kind + LogSegment.SwapSuffix);
-                if (File.Exists(from))
-                    File.Move(from, LogSegment.PathFor(directory, baseOffset, kind));
-            }
+            LogSegment.RenameAll(directory, baseOffset, LogSegment.SwapSuffix, "");
         }
 
         foreach (var path in System.IO.Directory.EnumerateFiles(directory, "*" + LogSegment.SwapSuffix).ToList())

@@ -248,14 +248,19 @@ internal sealed class LogSegment : IDisposable
     /// <summary>Renames all files of the segment from one suffix to another (Kafka's async delete and swap).</summary>
     public void RenameAll(string fromSuffix, string toSuffix)
     {
+        RenameAll(Directory, BaseOffset, fromSuffix, toSuffix);
+        LogPath = PathFor(Directory, BaseOffset, LogSuffix + toSuffix);
+    }
+
+    /// <summary>Renames the files of the segment at <paramref name="baseOffset"/> that exist, replacing any in the way.</summary>
+    public static void RenameAll(string directory, long baseOffset, string fromSuffix, string toSuffix)
+    {
         foreach (var kind in new[] { LogSuffix, IndexSuffix, TimeIndexSuffix })
         {
-            var from = PathFor(Directory, BaseOffset, kind + fromSuffix);
+            var from = PathFor(directory, baseOffset, kind + fromSuffix);
             if (System.IO.File.Exists(from))
-                System.IO.File.Move(from, PathFor(Directory, BaseOffset, kind + toSuffix), overwrite: true);
+                System.IO.File.Move(from, PathFor(directory, baseOffset, kind + toSuffix), overwrite: true);
         }
-
-        LogPath = PathFor(Directory, BaseOffset, LogSuffix + toSuffix);
     }
 
     public static void DeleteAll(string directory, long baseOffset, string suffix)
