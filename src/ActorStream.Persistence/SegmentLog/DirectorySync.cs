@@ -12,16 +12,15 @@ namespace ActorStream.Persistence.SegmentLog;
 internal static partial class DirectorySync
 {
     private const int ReadOnly = 0; // O_RDONLY, the same on every Unix
+    private const int Einval = 22; // the same on Linux, macOS and the BSDs
+
+    private static volatile bool s_unavailable = OperatingSystem.IsWindows();
 
     // "libc" alone resolves to libc.so, which glibc ships only with its -dev package (and then as a linker script):
     // ask for glibc's soname first, then let the runtime look.
     static DirectorySync() =>
         NativeLibrary.SetDllImportResolver(typeof(DirectorySync).Assembly, (name, assembly, path) =>
             name == "libc" && NativeLibrary.TryLoad("libc.so.6", out var handle) ? handle : IntPtr.Zero);
-
-    private const int Einval = 22; // the same on Linux, macOS and the BSDs
-
-    private static volatile bool s_unavailable = OperatingSystem.IsWindows();
 
     public static void Flush(string directory)
     {

@@ -10,15 +10,16 @@ public sealed partial class Log
     /// Compacts the log (cleanup.policy contains compact), as Kafka's cleaner does: keeps the latest record per key
     /// and every keyless record, preserving offsets; drops tombstones delete.retention.ms after the pass that first
     /// kept them, as Kafka 3.1+ does (KIP-534): that pass stamps a delete horizon of broker time into their batch,
-    /// so neither the producer's timestamps nor merging with newer segments decide when they go. It runs only when due: the dirty part (segments appended since the last pass, from
-    /// the cleaner checkpoint on) is at least min.cleanable.dirty.ratio of the compactable log, or its oldest record
-    /// is older than max.compaction.lag.ms, or kept tombstones have reached delete.retention.ms. The active segment
-    /// and segments holding records younger than min.compaction.lag.ms are never compacted. Keys are taken from the
-    /// dirty part only; every compactable segment is then rewritten without the records they supersede. Neighbouring
-    /// segments that together fit in segment.bytes (and in the index limit and an int of relative offsets) are
-    /// rewritten into one, so a compacted log does not pile up ever smaller segments. Each changed group goes to
-    /// <c>.cleaned</c> files named for its first segment, renamed to <c>.swap</c> and swapped in for the whole group;
-    /// recovery finishes an interrupted swap. Batches that cannot be decoded, and control batches, are kept byte for byte.
+    /// so neither the producer's timestamps nor merging with newer segments decide when they go. It runs only when
+    /// due: the dirty part (segments appended since the last pass, from the cleaner checkpoint on) is at least
+    /// min.cleanable.dirty.ratio of the compactable log, or its oldest record is older than max.compaction.lag.ms,
+    /// or the delete horizon of kept tombstones has passed. The active segment and segments holding records younger
+    /// than min.compaction.lag.ms are never compacted. Keys are taken from the dirty part only; every compactable
+    /// segment is then rewritten without the records they supersede. Neighbouring segments that together fit in
+    /// segment.bytes (and in the index limit and an int of relative offsets) are rewritten into one, so a compacted
+    /// log does not pile up ever smaller segments. Each changed group goes to <c>.cleaned</c> files named for its
+    /// first segment, renamed to <c>.swap</c> and swapped in for the whole group; recovery finishes an interrupted
+    /// swap. Batches that cannot be decoded, and control batches, are kept byte for byte.
     /// </summary>
     /// <exception cref="LogCorruptException">A compactable segment holds a corrupt batch; nothing is swapped.</exception>
     public CleanerStats Compact()
@@ -69,8 +70,6 @@ public sealed partial class Log
                 return CleanerStats.None with { DirtyRatio = ratio };
 
             var latest = BuildOffsetMap(dirty);
-
-
             int cleaned = 0;
             int written = 0;
             long removed = 0;
@@ -129,7 +128,7 @@ public sealed partial class Log
                 }
                 catch (CorruptRecordException)
                 {
-                    // Its records cannot be read (CleanSegment keeps it and warns): it supersedes nothing.
+                    // Its records cannot be read (CleanGroup keeps it and warns): it supersedes nothing.
                 }
             }
 
@@ -268,9 +267,7 @@ public sealed partial class Log
                                 batch.BaseOffset, batch.LastOffset, segment.LogPath, e.Message);
                         }
 
-                        if (unreadable is null)
-                            tombstones += batchTombstones;
-                        else
+                        if (unreadable is not null)
                             keepsTombstone = false; // kept whole and unread: it neither counts nor falls due
                         // A batch that keeps a tombstone and has no delete horizon yet gets one: now + delete.retention.ms, in
                         // broker time, whatever the producer's timestamps say.
@@ -281,6 +278,7 @@ public sealed partial class Log
                             {
                                 changed = true;
                                 removed += total;
+                                tombstones += batchTombstones;
                                 continue;
                             }
 
@@ -297,6 +295,7 @@ public sealed partial class Log
                                 bytes = builder.Build().Span;
                                 changed = true;
                                 removed += total - kept;
+                                tombstones += batchTombstones;
                             }
                             catch (ArgumentException e)
                             {
